@@ -1,0 +1,63 @@
+/**
+ * The CLI dispatcher: the only place that turns an unexpected exception into "this is a bug".
+ * Commands are loaded lazily so `virtwarden validate` does not pay for the libvirt binding.
+ */
+import type { Command } from './command.js';
+import { REPORT_URL, UsageError } from './errors.js';
+import { processIo, type CliIo } from './io.js';
+
+const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
+  validate: () => import('./commands/validate.js'),
+};
+
+function overview(): string {
+  return [
+    'virtwarden — declarative high availability and disaster recovery for libvirt and oVirt guests',
+    '',
+    'Usage: virtwarden <command> [options]',
+    '',
+    'Commands:',
+    ...Object.keys(commands).map((name) => `  ${name}`),
+    '',
+    'Run `virtwarden <command> --help` for a command’s options.',
+    '',
+  ].join('\n');
+}
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(overview());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write('virtwarden 0.1.0\n');
+    return 0;
+  }
+  const load = commands[name];
+  if (load === undefined) {
+    io.stderr.write(`virtwarden: unknown command '${name}'\n\n${overview()}`);
+    return 2;
+  }
+  try {
+    const { command } = await load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(command.usage);
+      return 0;
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(
+        `virtwarden ${name}: ${err.message}\nRun 'virtwarden ${name} --help' for usage.\n`,
+      );
+      return 2;
+    }
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    io.stderr.write(
+      `virtwarden: internal error — this is a bug in virtwarden, not in your manifests.\n` +
+        `Please report it at ${REPORT_URL} with the command you ran and this text:\n\n${detail}\n`,
+    );
+    return 70;
+  }
+}
