@@ -1,0 +1,73 @@
+/**
+ * What the providers saw. Observation is always in bulk: one site at a time, every host's guests
+ * in one list. Providers report what they could not see as such (`reachable: false`), never as
+ * "no guests": an unreachable host may still be running guests.
+ */
+import type { GuestState } from './guest-state.js';
+
+/** virtwarden's ownership record, kept in the guest's own definition (`<metadata>`). */
+export interface Ownership {
+  /** The manifest name of the guest that owns this domain. */
+  readonly guest: string;
+  /** Hash of the definition virtwarden last wrote (persistent configuration). */
+  readonly definitionHash?: string;
+}
+
+/** Per-domain detail read only where the plan needs it (it costs a call per domain). */
+export interface GuestDetail {
+  /** Ownership from the persistent definition; absent = not (yet) owned by virtwarden. */
+  readonly owner?: Ownership;
+  /** Definition hash the running instance was started with (live `<metadata>`), if running. */
+  readonly liveDefinitionHash?: string;
+}
+
+/** One guest as one host (libvirt) or one engine (oVirt) reports it. */
+export interface ObservedGuest {
+  readonly domainName: string;
+  readonly uuid?: string;
+  /**
+   * Where it is. libvirt: the host holding the definition (always set). oVirt: the host it
+   * runs on, absent while it is down (the engine owns the definition).
+   */
+  readonly host?: string;
+  readonly state: GuestState;
+  /** 0–100: how sure the state is (see the state tables). */
+  readonly confidence: number;
+  /** The provider's own words, e.g. `running (booted)`, `shut off (crashed)`, `up`. */
+  readonly detail: string;
+  /** A guest process exists (running, paused, shutting down, migrating, …). */
+  readonly active: boolean;
+  /** libvirt: it has a persistent definition on this host. oVirt: always true. */
+  readonly persistent: boolean;
+  readonly autostart: boolean;
+  readonly managedSave: boolean;
+  /** libvirt domain id while active; changes at every start (so caches can tell a restart). */
+  readonly runId?: number;
+  /** Filled in only for the guests the plan asked details for. */
+  readonly details?: GuestDetail;
+}
+
+export type HostStatus = 'up' | 'unreachable' | 'maintenance' | 'down';
+
+export interface ObservedHost {
+  readonly name: string;
+  readonly site: string;
+  readonly status: HostStatus;
+  /** Why it is not up, in the provider's words (never containing a secret). */
+  readonly reason?: string;
+}
+
+export interface ObservedSite {
+  readonly name: string;
+  readonly kind: 'libvirt' | 'ovirt';
+  /** The site's control plane answered (oVirt engine; for libvirt: at least one host). */
+  readonly reachable: boolean;
+  readonly reason?: string;
+  readonly hosts: ReadonlyMap<string, ObservedHost>;
+  /** Every guest seen, on every reachable host (libvirt) or in the engine's cluster (oVirt). */
+  readonly guests: readonly ObservedGuest[];
+}
+
+export interface Observed {
+  readonly sites: ReadonlyMap<string, ObservedSite>;
+}

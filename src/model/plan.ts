@@ -1,0 +1,128 @@
+/**
+ * The plan: what `diff` decided, before anything is done. Each action says what it does, where,
+ * and why (`reason` for machines, `why` for people), with `before`/`after` as short state
+ * descriptions:
+ *
+ * | kind              | before                        | after                              |
+ * |-------------------|-------------------------------|------------------------------------|
+ * | define            | `absent` or `defined (old)`   | `defined`                          |
+ * | undefine          | `defined`                     | `absent`                           |
+ * | start             | the observed state            | `running on HOST`                  |
+ * | stop              | `running on HOST`             | `shut off`                         |
+ * | migrate/relocate  | `running on HOST`/`shut off`  | `… on TO_HOST`                     |
+ * | disable-autostart | `autostart on`                | `autostart off`                    |
+ * | storage kinds     | the disk as it is (or absent) | the disk as mapped (or absent)     |
+ *
+ * Guests the plan deliberately does not act on are listed as `holds` with the reason, so a
+ * person can see what virtwarden is waiting for (fencing, a dependency, an operator).
+ */
+import type { Diagnostic } from './diagnostic.js';
+
+export type ActionKind =
+  | 'define'
+  | 'undefine'
+  | 'start'
+  | 'stop'
+  | 'migrate'
+  | 'relocate'
+  | 'disable-autostart'
+  | 'create-volume'
+  | 'attach-disk'
+  | 'detach-disk'
+  | 'update-disk'
+  | 'delete-volume';
+
+export type ActionReason =
+  | 'not-defined'
+  | 'definition-changed'
+  | 'not-running'
+  | 'crashed'
+  | 'io-error'
+  | 'failover'
+  | 'host-not-allowed'
+  | 'failback'
+  | 'desired-stopped'
+  | 'desired-absent'
+  | 'duplicate-instance'
+  | 'autostart-on'
+  | 'restart-requested'
+  | 'stale-definition'
+  | 'disk-missing'
+  | 'disk-extra'
+  | 'disk-changed'
+  | 'volume-missing'
+  | 'volume-unmapped';
+
+export interface DiskChange {
+  readonly target: string;
+  readonly bus: 'virtio' | 'scsi';
+  /** Human form of the source, e.g. `/dev/disk/by-id/scsi-2001…` or `pool guests/db1-boot`. */
+  readonly source: string;
+  /** Apply to the running guest too (hot-plug) and not only to its saved definition. */
+  readonly live: boolean;
+  /** The libvirt `<disk>` element to attach, detach or update. */
+  readonly xml?: string;
+  /** For volume actions: the pool, name and the volume XML to create. */
+  readonly volume?: { readonly pool: string; readonly name: string; readonly xml?: string };
+}
+
+export interface Action {
+  /** Unique within the plan, stable across runs for the same decision. */
+  readonly id: string;
+  readonly kind: ActionKind;
+  /** The guest's manifest name. */
+  readonly guest: string;
+  /** For people: `guest/db1@kvm1`. */
+  readonly address: string;
+  readonly site: string;
+  /** The host acted on (libvirt); for oVirt the host is optional (the engine places). */
+  readonly host?: string;
+  /** migrate / relocate destination. */
+  readonly toHost?: string;
+  readonly reason: ActionReason;
+  /** One sentence: why this action. */
+  readonly why: string;
+  readonly before?: string;
+  readonly after?: string;
+  /** ids of actions that must succeed first. */
+  readonly dependsOn: readonly string[];
+  /** stop: skip the graceful shutdown (a duplicate copy must die at once). */
+  readonly force?: boolean;
+  /** migrate: live (running guest) or offline (definition only). */
+  readonly live?: boolean;
+  /** The change needs the guest restarted to take effect (only planned with --allow-restart). */
+  readonly restart?: boolean;
+  readonly disk?: DiskChange;
+}
+
+export type HoldReason =
+  | 'waiting-for-fencing'
+  | 'waiting-for-dependency'
+  | 'intentional-offline'
+  | 'maintenance'
+  | 'site-unreachable'
+  | 'no-healthy-host'
+  | 'restart-needed'
+  | 'conflict'
+  | 'faulted'
+  | 'data-loss-refused';
+
+/** A guest the plan leaves alone on purpose, and why. */
+export interface Hold {
+  readonly guest: string;
+  readonly reason: HoldReason;
+  readonly message: string;
+  /** e.g. the host waiting to be fenced. */
+  readonly host?: string | undefined;
+}
+
+export interface Plan {
+  readonly actions: readonly Action[];
+  readonly holds: readonly Hold[];
+  /** Problems found while planning (a foreign domain in the way, …). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function actionCount(plan: Plan): number {
+  return plan.actions.length;
+}

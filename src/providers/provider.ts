@@ -1,0 +1,82 @@
+/**
+ * The provider contract: how the reconcile core sees a site's infrastructure. One provider per
+ * site. It must fit both kinds we support:
+ *
+ * - libvirt: one connection per host; virtwarden chooses the host of every action.
+ * - oVirt: one engine per site that places VMs itself; actions may leave `host` unset.
+ *
+ * Rules every provider follows (the contract tests check them):
+ * - `observe` is bulk and never throws for an unreachable host or engine: it reports it
+ *   (`status: 'unreachable'`, `reachable: false`) so the planner treats its guests as "may be
+ *   running", never as absent.
+ * - `details` costs a call per guest; the planner asks only for the guests it needs.
+ * - `apply` is idempotent, checks its own preconditions, and does not trust an API's "done":
+ *   it returns once observation agrees (or throws). Errors are `VirtwardenError`s classified as
+ *   terminal / transient / waiting (`src/common/errors.ts`).
+ * - Secrets never appear in anything a provider returns or throws.
+ */
+import type { Desired, Guest } from '../model/desired.js';
+import type { GuestDetail, ObservedSite } from '../model/observed.js';
+import type { Action } from '../model/plan.js';
+
+/** One line of `verify`: a named environment check and its result. */
+export interface Check {
+  /** What was checked, e.g. `host kvm1 reachable`. */
+  readonly name: string;
+  readonly ok: boolean;
+  /** Why it passed or failed, in one sentence. */
+  readonly message: string;
+  /** A failed warning does not fail `verify`. */
+  readonly severity: 'error' | 'warning';
+}
+
+export interface DetailRequest {
+  readonly domainName: string;
+  /** The host holding the definition (libvirt); absent for engine sites. */
+  readonly host?: string;
+}
+
+export function detailKey(r: DetailRequest): string {
+  return `${r.host ?? ''}/${r.domainName}`;
+}
+
+export interface ActionContext {
+  readonly desired: Desired;
+  readonly guest: Guest;
+  /** Aborted when the operator insists on stopping now; providers leave things safe. */
+  readonly signal: AbortSignal;
+  /** A short progress note for the live display ("waiting for shutdown, 12 s"). */
+  progress(message: string): void;
+}
+
+export interface ActionOutcome {
+  /** What was done, for the summary and the journal. */
+  readonly message: string;
+}
+
+/** Something happened that may need a reconcile; level-triggered: only *which* guest matters. */
+export interface ProviderEvent {
+  readonly site: string;
+  readonly host?: string;
+  /** The hypervisor name of the guest concerned; absent for host-level events. */
+  readonly domainName?: string;
+  /** e.g. `lifecycle stopped/failed`, `io-error`, `connection closed (keepalive)`. */
+  readonly what: string;
+  /** The host connection went away (host loss) or came back. */
+  readonly hostLost?: boolean;
+  readonly hostBack?: boolean;
+  /** ms since epoch, when the provider received it. */
+  readonly receivedAt: number;
+}
+
+export interface Provider {
+  readonly kind: 'libvirt' | 'ovirt';
+  readonly site: string;
+  verify(desired: Desired): Promise<readonly Check[]>;
+  observe(): Promise<ObservedSite>;
+  details(requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>>;
+  apply(action: Action, ctx: ActionContext): Promise<ActionOutcome>;
+  /** Start delivering events; returns a function that stops them. */
+  subscribe?(listener: (event: ProviderEvent) => void): Promise<() => void>;
+  close(): Promise<void>;
+}

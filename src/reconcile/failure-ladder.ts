@@ -1,0 +1,71 @@
+/**
+ * The graded response to a guest failure (`onFailure`): restart on the same host up to `max`
+ * times within `withinSeconds`, then escalate once (`failover` to the next healthy host, `stop`,
+ * or `fault`); a guest that fails again after its failover in the same window is FAULTED and
+ * left alone. Restarts back off exponentially so a crash loop does not spin: no wait before the
+ * first restart, then 5 s, 10 s, 20 s … capped at 5 minutes. A guest whose host is lost is
+ * not at fault: it fails over at once (after fencing), whatever its restart count.
+ */
+import type { Guest } from '../model/desired.js';
+import type { GuestHistory } from './policy.js';
+
+export type FailureResponse =
+  | { readonly kind: 'restart'; readonly host: string }
+  | { readonly kind: 'failover'; readonly from: string }
+  | { readonly kind: 'stop' }
+  | { readonly kind: 'fault' }
+  | { readonly kind: 'backoff'; readonly retryAfterMs: number };
+
+const BACKOFF_BASE_MS = 5_000;
+const BACKOFF_CAP_MS = 300_000;
+
+function windowStart(guest: Guest, now: number): number {
+  return now - guest.onFailure.restart.withinSeconds * 1000;
+}
+
+export function restartsInWindow(guest: Guest, history: GuestHistory, now: number): number {
+  const since = windowStart(guest, now);
+  return history.restarts.filter((r) => r.at > since).length;
+}
+
+function failoversInWindow(guest: Guest, history: GuestHistory, now: number): number {
+  const since = windowStart(guest, now);
+  return history.failovers.filter((f) => f.at > since).length;
+}
+
+/** Delay required before the next restart, given how many happened in the window. */
+export function restartBackoffMs(recentRestarts: number): number {
+  if (recentRestarts <= 0) return 0;
+  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (recentRestarts - 1));
+}
+
+/**
+ * Decide what to do about a guest that failed on `host`. `hostUsable` says whether that host
+ * can still run guests (a lost host cannot: that is a failover straight away).
+ */
+export function failureResponse(
+  guest: Guest,
+  history: GuestHistory,
+  host: string,
+  hostUsable: boolean,
+  now: number,
+): FailureResponse {
+  if (history.faultedAt !== undefined) return { kind: 'fault' };
+  if (!hostUsable) return { kind: 'failover', from: host };
+  const recent = restartsInWindow(guest, history, now);
+  if (recent < guest.onFailure.restart.max) {
+    const last = history.restarts.at(-1);
+    const wait = last === undefined ? 0 : last.at + restartBackoffMs(recent) - now;
+    return wait > 0 ? { kind: 'backoff', retryAfterMs: wait } : { kind: 'restart', host };
+  }
+  switch (guest.onFailure.then) {
+    case 'failover':
+      return failoversInWindow(guest, history, now) === 0
+        ? { kind: 'failover', from: host }
+        : { kind: 'fault' };
+    case 'stop':
+      return { kind: 'stop' };
+    case 'fault':
+      return { kind: 'fault' };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Guests at an engine-managed site (oVirt / RHV): the engine owns the definition and places the
+ * VM itself, so the plan only starts, stops and (when a placement list is given) migrates it.
+ */
+import type { ObservedGuest } from '../model/observed.js';
+import type { GuestContext, GuestIntent } from './guest-context.js';
+import { failureResponse } from './failure-ladder.js';
+import { coldStartHost, moveTarget } from './placement.js';
+
+function add(
+  ctx: GuestContext,
+  kind: 'start' | 'stop' | 'migrate',
+  fields: {
+    host?: string;
+    toHost?: string;
+    reason:
+      | 'not-running'
+      | 'crashed'
+      | 'failover'
+      | 'desired-stopped'
+      | 'host-not-allowed'
+      | 'failback'
+      | 'io-error';
+    why: string;
+    before?: string;
+    after?: string;
+    force?: boolean;
+    live?: boolean;
+    dependsOn?: string[];
+  },
+): string {
+  return ctx.plan.add({ kind, guest: ctx.guest.name, site: ctx.placement.site, ...fields });
+}
+
+function engineStop(ctx: GuestContext, inst: ObservedGuest, force: boolean): string {
+  return add(ctx, 'stop', {
+    ...(inst.host !== undefined ? { host: inst.host } : {}),
+    reason: force ? 'io-error' : 'desired-stopped',
+    force,
+    why: force ? `${inst.detail}: stopped before it is started again` : 'state: stopped',
+    before: inst.detail,
+    after: 'down',
+  });
+}
+
+export function planEngineGuest(ctx: GuestContext): GuestIntent {
+  const { guest, plan, placement } = ctx;
+  const site = ctx.observed.sites.get(placement.site);
+  if (!site?.reachable) {
+    plan.hold({
+      guest: guest.name,
+      reason: 'site-unreachable',
+      message: `the engine of site '${placement.site}' does not answer${site?.reason ? `: ${site.reason}` : ''}`,
+    });
+    return { stops: [], willRun: false };
+  }
+  const vm = site.guests.find((g) => g.domainName === guest.domainName);
+  if (vm === undefined) {
+    plan.hold({
+      guest: guest.name,
+      reason: 'conflict',
+      message: `VM '${guest.domainName}' does not exist in the engine of site '${placement.site}'`,
+    });
+    plan.diagnose({
+      severity: 'error',
+      code: 'VW903',
+      message: `guest '${guest.name}': VM '${guest.domainName}' not found at site '${placement.site}'`,
+      hint: 'create the VM in the engine (virtwarden manages the power state and placement of existing oVirt VMs)',
+      at: guest.at,
+    });
+    return { stops: [], willRun: false };
+  }
+  if (guest.state === 'absent') {
+    plan.hold({
+      guest: guest.name,
+      reason: 'conflict',
+      message: 'removing oVirt VMs is not supported: delete it in the engine',
+    });
+    return { stops: [], willRun: false };
+  }
+  if (guest.state === 'stopped') {
+    return vm.active
+      ? { stops: [engineStop(ctx, vm, false)], willRun: false }
+      : { stops: [], willRun: false };
+  }
+  if (vm.state === 'INTENTIONAL_OFFLINE') {
+    plan.hold({
+      guest: guest.name,
+      reason: 'intentional-offline',
+      message: `${vm.detail}: an administrator's act, left alone`,
+    });
+    return { stops: [], willRun: false };
+  }
+  if (vm.state === 'UNKNOWN') {
+    plan.hold({
+      guest: guest.name,
+      reason: 'waiting-for-fencing',
+      ...(vm.host !== undefined ? { host: vm.host } : {}),
+      message: `${vm.detail}: its host does not answer; waiting for fencing`,
+    });
+    return { stops: [], willRun: false };
+  }
+  if (vm.active && vm.state !== 'FAULTED') {
+    const host = vm.host;
+    if (host !== undefined && placement.hosts.length > 0) {
+      const move = moveTarget(host, placement, ctx.usable, guest.placement.failback);
+      if (move !== undefined) {
+        const id = add(ctx, 'migrate', {
+          host,
+          toHost: move.host,
+          live: true,
+          reason: move.why,
+          why: `${host} is not in the guest's placement`,
+          before: `up on ${host}`,
+          after: `up on ${move.host}`,
+        });
+        return { start: id, stops: [], willRun: true, runsNow: true };
+      }
+    }
+    return { stops: [], willRun: true, runsNow: true };
+  }
+  const failedOn = vm.host ?? ctx.history.lastHost;
+  const stops = vm.active ? [engineStop(ctx, vm, true)] : [];
+  let target = placement.hosts.length > 0 ? coldStartHost(placement, ctx.usable) : undefined;
+  if (failedOn !== undefined && (vm.state === 'FAULTED' || ctx.history.lastHost !== undefined)) {
+    const response = failureResponse(
+      guest,
+      ctx.history,
+      failedOn,
+      ctx.usable(failedOn),
+      ctx.policy.now,
+    );
+    if (response.kind === 'fault' || response.kind === 'stop' || response.kind === 'backoff') {
+      plan.hold({
+        guest: guest.name,
+        reason: 'faulted',
+        message: `${vm.detail}: ${response.kind === 'backoff' ? 'crash loop, waiting before the next restart' : 'left alone after repeated failures'}`,
+      });
+      return { stops, willRun: false };
+    }
+    if (response.kind === 'restart' && placement.hosts.length > 0) target = failedOn;
+    if (response.kind === 'failover')
+      target = placement.hosts.find((h) => h !== failedOn && ctx.usable(h));
+  }
+  const start = add(ctx, 'start', {
+    ...(target !== undefined ? { host: target } : {}),
+    reason: vm.state === 'FAULTED' ? 'crashed' : 'not-running',
+    why:
+      target !== undefined
+        ? `not running: start on ${target}`
+        : 'not running: start (the engine picks the host)',
+    before: vm.detail,
+    after: target !== undefined ? `up on ${target}` : 'up',
+    dependsOn: stops,
+  });
+  return { start, stops, willRun: true };
+}

@@ -1,0 +1,71 @@
+/**
+ * Everything observed about one guest, gathered from every site it may be found at: where it is
+ * defined, where it runs, and which hosts cannot be seen (so it *may* be running there).
+ */
+import type { Desired, Guest } from '../model/desired.js';
+import type { Observed, ObservedGuest, ObservedHost } from '../model/observed.js';
+import type { EffectivePlacement } from './effective.js';
+import type { GuestHistory } from './policy.js';
+
+export interface GuestView {
+  /** Every instance seen (one per host for libvirt). */
+  readonly instances: readonly ObservedGuest[];
+  /** Instances with a live process. */
+  readonly active: readonly ObservedGuest[];
+  /** Instances with a persistent definition, by host. */
+  readonly definedOn: ReadonlyMap<string, ObservedGuest>;
+  /**
+   * Hosts that cannot be seen and are not fenced, where the guest may be running: its placement
+   * hosts (at every site) and the host it last ran on.
+   */
+  readonly blindHosts: readonly string[];
+}
+
+export function hostOf(observed: Observed, host: string): ObservedHost | undefined {
+  for (const site of observed.sites.values()) {
+    const h = site.hosts.get(host);
+    if (h) return h;
+  }
+  return undefined;
+}
+
+export function hostUsable(observed: Observed, host: string): boolean {
+  return hostOf(observed, host)?.status === 'up';
+}
+
+export function gatherGuestView(
+  desired: Desired,
+  observed: Observed,
+  guest: Guest,
+  placement: EffectivePlacement,
+  history: GuestHistory,
+  fencedHosts: ReadonlySet<string>,
+): GuestView {
+  const instances: ObservedGuest[] = [];
+  for (const siteName of placement.sites) {
+    const site = observed.sites.get(siteName);
+    if (!site) continue;
+    for (const g of site.guests) if (g.domainName === guest.domainName) instances.push(g);
+  }
+  const definedOn = new Map<string, ObservedGuest>();
+  for (const g of instances) if (g.persistent && g.host !== undefined) definedOn.set(g.host, g);
+
+  const mayHold = new Set(guest.placement.hosts);
+  if (history.lastHost !== undefined) mayHold.add(history.lastHost);
+  const blindHosts = [...mayHold].filter((h) => {
+    if (fencedHosts.has(h)) return false;
+    const host = hostOf(observed, h);
+    // A host no site reports at all was not observed: treat it as blind too.
+    return host === undefined ? desiredHostExists(desired, h) : host.status === 'unreachable';
+  });
+  return { instances, active: instances.filter((g) => g.active), definedOn, blindHosts };
+}
+
+function desiredHostExists(desired: Desired, host: string): boolean {
+  for (const site of desired.sites.values()) {
+    if (site.provider.kind === 'libvirt' && site.provider.hosts.some((h) => h.name === host)) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,42 @@
+/**
+ * Everything besides desired and observed state that the planner may take into account. It is
+ * passed in, never read from the clock or the disk, so `diff` stays a pure function.
+ */
+
+/** What the failure ladder remembers about one guest (kept by `watch`; empty for `apply`). */
+export interface GuestHistory {
+  /** Restarts virtwarden made after failures: where and when (ms since epoch). */
+  readonly restarts: readonly { readonly host: string; readonly at: number }[];
+  /** Failovers virtwarden made: from which host, when. */
+  readonly failovers: readonly { readonly from: string; readonly at: number }[];
+  /** The host virtwarden last saw it running on. */
+  readonly lastHost?: string;
+  /** The ladder gave up: the guest is FAULTED and left alone until an operator acts. */
+  readonly faultedAt?: number;
+}
+
+export const EMPTY_HISTORY: GuestHistory = { restarts: [], failovers: [] };
+
+export interface PlanPolicy {
+  /** Changes that need a guest restart are planned only when true (`--allow-restart`). */
+  readonly allowRestart: boolean;
+  /** Data-holding volumes may be deleted only when true (`--allow-data-loss`). */
+  readonly allowDataLoss: boolean;
+  /** Plan only for these guests (manifest names); absent = all. */
+  readonly targets?: ReadonlySet<string>;
+  /** Hosts whose fencing is confirmed (powered off): their guests are known not to run. */
+  readonly fencedHosts: ReadonlySet<string>;
+  readonly history: ReadonlyMap<string, GuestHistory>;
+  /** ms since epoch, for the failure ladder's time windows. */
+  readonly now: number;
+}
+
+export function defaultPolicy(now: number): PlanPolicy {
+  return {
+    allowRestart: false,
+    allowDataLoss: false,
+    fencedHosts: new Set(),
+    history: new Map(),
+    now,
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The last look before an action runs: the plan was made from an observation that may be
+ * seconds old, so every action is checked against a fresh one. Pure. The verdicts:
+ * run it; skip it (already true — someone else, or an earlier attempt, did it); or refuse it
+ * (no longer safe: above all, never start a guest that runs, or may run, anywhere else).
+ */
+import type { Desired } from '../model/desired.js';
+import type { Observed } from '../model/observed.js';
+import type { Action } from '../model/plan.js';
+import type { ErrorClass } from '../common/errors.js';
+import { effectivePlacement } from './effective.js';
+import { gatherGuestView, hostUsable } from './guest-view.js';
+import type { GuestHistory } from './policy.js';
+import { EMPTY_HISTORY } from './policy.js';
+
+export type Verdict =
+  | { readonly verdict: 'run' }
+  | { readonly verdict: 'skip'; readonly why: string }
+  | { readonly verdict: 'refuse'; readonly why: string; readonly errorClass: ErrorClass };
+
+const RUN: Verdict = { verdict: 'run' };
+const skip = (why: string): Verdict => ({ verdict: 'skip', why });
+const refuse = (why: string, errorClass: ErrorClass = 'waiting'): Verdict => ({
+  verdict: 'refuse',
+  why,
+  errorClass,
+});
+
+export function precheck(
+  action: Action,
+  desired: Desired,
+  fresh: Observed,
+  fencedHosts: ReadonlySet<string>,
+  history: GuestHistory = EMPTY_HISTORY,
+): Verdict {
+  const guest = desired.guests.get(action.guest);
+  if (!guest) return refuse(`guest '${action.guest}' is no longer in the manifests`, 'terminal');
+  const placement = effectivePlacement(desired, guest);
+  const view = gatherGuestView(desired, fresh, guest, placement, history, fencedHosts);
+  const activeOn = view.active.map((g) => g.host);
+  const on = (host: string | undefined): boolean => host !== undefined && activeOn.includes(host);
+  const hostUp = (host: string | undefined): boolean =>
+    host === undefined || hostUsable(fresh, host);
+  const engine = desired.sites.get(action.site)?.provider.kind === 'ovirt';
+
+  switch (action.kind) {
+    case 'start': {
+      if (engine ? view.active.length > 0 : on(action.host)) return skip('already running');
+      if (view.active.length > 0) {
+        return refuse(`now running on ${activeOn.join(', ')}: not started a second time`);
+      }
+      if (view.blindHosts.length > 0) {
+        return refuse(`may be running on ${view.blindHosts.join(', ')} (unreachable, not fenced)`);
+      }
+      return hostUp(action.host) ? RUN : refuse(`${action.host ?? '?'} is not up`, 'transient');
+    }
+    case 'stop':
+      if (engine) return view.active.length > 0 ? RUN : skip('already stopped');
+      return on(action.host) ? RUN : skip(`not running on ${action.host ?? '?'}`);
+    case 'migrate':
+    case 'relocate':
+      if (on(action.toHost)) return skip(`already running on ${action.toHost ?? '?'}`);
+      if (!on(action.host) && !engine) {
+        return action.live === true ? refuse(`no longer running on ${action.host ?? '?'}`) : RUN;
+      }
+      return hostUp(action.toHost) ? RUN : refuse(`${action.toHost ?? '?'} is not up`, 'transient');
+    case 'undefine':
+      if (on(action.host)) return refuse(`still running on ${action.host ?? '?'}`);
+      return view.definedOn.has(action.host ?? '') ? RUN : skip('already undefined');
+    case 'disable-autostart':
+      return view.instances.some((g) => g.host === action.host && g.autostart)
+        ? RUN
+        : skip('autostart already off');
+    case 'define':
+    case 'create-volume':
+    case 'attach-disk':
+    case 'detach-disk':
+    case 'update-disk':
+    case 'delete-volume':
+      return hostUp(action.host) ? RUN : refuse(`${action.host ?? '?'} is not up`, 'transient');
+  }
+}
