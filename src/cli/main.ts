@@ -8,6 +8,9 @@ import { processIo, type CliIo } from './io.js';
 
 const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   validate: () => import('./commands/validate.js'),
+  plan: () => import('./commands/plan.js'),
+  apply: () => import('./commands/apply.js'),
+  status: () => import('./commands/status.js'),
 };
 
 function overview(): string {

@@ -55,6 +55,8 @@ export interface ObservedHost {
   readonly status: HostStatus;
   /** Why it is not up, in the provider's words (never containing a secret). */
   readonly reason?: string;
+  /** false when its driver cannot live-migrate (libvirt's test driver): moves become relocations. */
+  readonly liveMigration?: boolean;
 }
 
 export interface ObservedSite {

@@ -114,6 +114,8 @@ export interface Hold {
   readonly message: string;
   /** e.g. the host waiting to be fenced. */
   readonly host?: string | undefined;
+  /** Look again after this long (a crash loop's backoff). */
+  readonly retryAfterMs?: number;
 }
 
 export interface Plan {

@@ -7,6 +7,7 @@ import type { ActionReason } from '../model/plan.js';
 import { failureResponse } from './failure-ladder.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { siteOfHost, type DefinitionOutcome } from './guest-definitions.js';
+import { hostOf } from './guest-view.js';
 import { coldStartHost, failoverHost, moveTarget } from './placement.js';
 
 export function planRunning(ctx: GuestContext, defs: DefinitionOutcome): GuestIntent {
@@ -65,7 +66,10 @@ function planActive(ctx: GuestContext, defs: DefinitionOutcome, inst: ObservedGu
         : `${host} is not in the guest's placement (${placement.hosts.join(', ')})`;
     // Never live-migrate across sites (a DR switch): stop at the old site, start at the new.
     const crossSite = siteOfHost(ctx, host) !== placement.site;
-    if (guest.migration.live && !crossSite) {
+    const driverCanMigrate =
+      hostOf(ctx.observed, host)?.liveMigration !== false &&
+      hostOf(ctx.observed, move.host)?.liveMigration !== false;
+    if (guest.migration.live && !crossSite && driverCanMigrate) {
       const id = plan.add({
         kind: 'migrate',
         guest: guest.name,
@@ -82,7 +86,11 @@ function planActive(ctx: GuestContext, defs: DefinitionOutcome, inst: ObservedGu
       return { start: id, stops: [], willRun: true, runsNow: true };
     }
     const stop = stopOn(ctx, inst, move.why, false);
-    const how = crossSite ? 'site switch' : 'live migration is off';
+    const how = crossSite
+      ? 'site switch'
+      : guest.migration.live
+        ? 'relocation, because the driver cannot live-migrate'
+        : 'live migration is off';
     const start = startOn(ctx, defs, move.host, move.why, `${why}; ${how}: stop and start`);
     plan.addDependency(start, stop);
     return { start, stops: [stop], willRun: true, runsNow: true };
@@ -191,6 +199,7 @@ function planFailure(
       plan.hold({
         guest: guest.name,
         reason: 'faulted',
+        retryAfterMs: response.retryAfterMs,
         host: failedOn,
         message: `${what}: crash loop, next restart in ${Math.ceil(response.retryAfterMs / 1000)} s`,
       });

@@ -99,7 +99,7 @@ function instance(
   active: boolean,
   o: InstanceOverrides,
 ): ObservedGuest {
-  const owner = o.owned === undefined ? g : o.owned;
+  const owner = o.owned ?? g;
   const hash = definitionHash(owner === false ? g : owner);
   const { owned: _o, live, ...rest } = o;
   return {

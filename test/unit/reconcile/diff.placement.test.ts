@@ -162,3 +162,25 @@ describe('diff: placement of running guests', () => {
     expect(JSON.stringify([...observed.sites.values()].map((s) => s.guests))).toBe(before);
   });
 });
+
+describe('diff: drivers that cannot live-migrate', () => {
+  it('a move on the test driver is planned as a clearly labelled stop-and-start relocation', () => {
+    const db = guest('db1');
+    const observed = observedOf({
+      primary: {
+        hosts: UP3,
+        guests: [...definedEverywhere(db), running(db, 'kvm3', { persistent: false })],
+      },
+    });
+    const site = observed.sites.get('primary');
+    if (!site) throw new Error('no site');
+    const hosts = new Map([...site.hosts].map(([k, h]) => [k, { ...h, liveMigration: false }]));
+    const plan = diff(
+      desiredOf({ guests: [db] }),
+      { sites: new Map([['primary', { ...site, hosts }]]) },
+      policy(),
+    );
+    expect(ids(plan)).toEqual(['start:db1@kvm1', 'stop:db1@kvm3']);
+    expect(plan.actions.find((a) => a.kind === 'start')?.why).toContain('cannot live-migrate');
+  });
+});

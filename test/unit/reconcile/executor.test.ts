@@ -42,10 +42,13 @@ class FakeProvider {
   readonly verdicts = new Map<string, Verdict[]>();
   readonly sideEffects = new Set<string>();
 
-  constructor(
-    private readonly actions: readonly Action[],
-    private readonly workMs = 5,
-  ) {}
+  private readonly actions: readonly Action[];
+  private readonly workMs: number;
+
+  constructor(actions: readonly Action[], workMs = 5) {
+    this.actions = actions;
+    this.workMs = workMs;
+  }
 
   check = (a: Action): Promise<Verdict> => {
     this.checks.push(a.id);
@@ -152,15 +155,13 @@ describe('executor', () => {
       actions,
       {
         check: fake.check,
-        run: async (a, s, p) => {
+        run: async (a) => {
           concurrentOnKvm2++;
           max = Math.max(max, concurrentOnKvm2);
           try {
             return await fake.run(a);
           } finally {
             concurrentOnKvm2--;
-            void s;
-            void p;
           }
         },
       },
@@ -249,7 +250,11 @@ describe('executor', () => {
     const report = await execute(
       actions,
       fake,
-      { started: () => ctl.abort() },
+      {
+        started: () => {
+          ctl.abort();
+        },
+      },
       { ...fast, signal: ctl.signal },
     );
     expect(report.cancelled).toBe(true);

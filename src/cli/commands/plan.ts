@@ -1,0 +1,64 @@
+import type { Command } from '../command.js';
+import { outputFormat, parseCommandArgs } from '../args.js';
+import { withProviders } from '../infrastructure.js';
+import { loadDesiredOrReport } from '../load-desired.js';
+import { renderPlanHuman } from '../render/plan-human.js';
+import { planDocument } from '../render/plan-json.js';
+import { COMMON_OPTIONS, COMMON_USAGE, manifestDir, parseTargets } from '../shared-options.js';
+import { styleFor, seconds } from '../style.js';
+import { resolveTargets } from '../targets.js';
+import { planOnce } from '../../reconcile/session.js';
+import { defaultPolicy } from '../../reconcile/policy.js';
+import { readFencing } from '../../state/fencing.js';
+import { stateDir } from '../../state/state-dir.js';
+
+export const command: Command = {
+  name: 'plan',
+  summary: 'show what apply would change, and why',
+  usage: `Usage: virtwarden plan [DIR] [options]
+
+Observes every site in DIR's manifests (default ./manifests) and prints the actions that would
+bring the infrastructure to the manifests, each with its reason. Changes nothing.
+
+Options:
+${COMMON_USAGE}
+      --detailed-exitcode  exit 0 = no changes, 1 = error, 2 = changes present
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      ...COMMON_OPTIONS,
+      'detailed-exitcode': { type: 'boolean' },
+    });
+    const format = outputFormat(values.output);
+    const dir = manifestDir(io, positionals[0]);
+    const desired = await loadDesiredOrReport(dir, io, format);
+    if (!desired) return 1;
+    const targets = resolveTargets(desired, parseTargets(values.target));
+    const state = stateDir(io.env, values['state-dir']);
+    const fenced = await readFencing(state);
+    const policy = {
+      ...defaultPolicy(Date.now()),
+      allowRestart: values['allow-restart'] === true,
+      allowDataLoss: values['allow-data-loss'] === true,
+      fencedHosts: new Set(fenced.keys()),
+      ...(targets ? { targets } : {}),
+    };
+    const { plan, observed, observeMs } = await withProviders(desired, io, dir, (providers) =>
+      planOnce(desired, providers, policy),
+    );
+    if (format === 'json') {
+      io.stdout.write(JSON.stringify(planDocument(plan), null, 2) + '\n');
+    } else {
+      const style = styleFor(io.stdout, io);
+      const guests = [...observed.sites.values()].reduce((n, s) => n + s.guests.length, 0);
+      io.stdout.write(
+        style.dim(
+          `Observed ${observed.sites.size} site(s), ${guests} domain(s) in ${seconds(observeMs)}.`,
+        ) + '\n\n',
+      );
+      io.stdout.write(renderPlanHuman(plan, style));
+    }
+    if (values['detailed-exitcode'] === true) return plan.actions.length > 0 ? 2 : 0;
+    return 0;
+  },
+};

@@ -1,0 +1,175 @@
+/**
+ * The libvirt provider's actions. Each checks what it needs, acts, and returns only once a
+ * fresh look at the host agrees (a started domain is running, a stopped one is shut off).
+ */
+import type { Guest } from '../../model/desired.js';
+import type { Action } from '../../model/plan.js';
+import { definitionHash, guestUuid } from '../../common/guest-identity.js';
+import { TerminalError, TransientError, WaitingError } from '../../common/errors.js';
+import type { ActionContext, ActionOutcome } from '../provider.js';
+import { parseOwnership, prepareDefinition } from './domain-xml.js';
+import type { HostLink } from './host-link.js';
+import { mapDomainState } from './state-map.js';
+import { waitUntil } from './wait.js';
+
+export interface HostLookup {
+  link(host: string | undefined): HostLink;
+}
+
+const isActive = (s: { state: string; reason: string } | undefined): boolean =>
+  s !== undefined && mapDomainState(s.state, s.reason, false).active;
+
+export async function define(links: HostLookup, a: Action, guest: Guest): Promise<ActionOutcome> {
+  if (!guest.definition)
+    throw new TerminalError('no-definition', `guest '${guest.name}' has no definition file`);
+  const hash = definitionHash(guest);
+  const xml = prepareDefinition(guest.definition.xml, {
+    name: guest.domainName,
+    uuid: guestUuid(guest),
+    owner: { guest: guest.name, ...(hash !== undefined ? { definitionHash: hash } : {}) },
+  });
+  const link = links.link(a.host);
+  await link.call('define', (api) => api.defineXml(xml));
+  const rows = await link.call('list domains', (api) => api.listDomains());
+  const row = rows.find((r) => r.name === guest.domainName);
+  if (!row?.persistent)
+    throw new TransientError('not-defined', `define on ${link.host.name} did not take effect`);
+  if (row.autostart)
+    await link.call('autostart off', (api) => api.setAutostart(guest.domainName, false));
+  return { message: `defined from ${guest.definition.path}` };
+}
+
+export async function undefine(links: HostLookup, a: Action, guest: Guest): Promise<ActionOutcome> {
+  const link = links.link(a.host);
+  const owner = parseOwnership(
+    await link.call('read metadata', (api) => api.ownerElement(guest.domainName, false)),
+  );
+  if (owner?.guest !== guest.name) {
+    throw new TerminalError(
+      'not-owned',
+      `'${guest.domainName}' on ${link.host.name} is not owned by virtwarden: not removed`,
+    );
+  }
+  const state = await link.call('state', (api) => api.domainState(guest.domainName));
+  if (isActive(state))
+    throw new WaitingError('running', `'${guest.domainName}' still runs on ${link.host.name}`);
+  await link.call('undefine', (api) => api.undefine(guest.domainName));
+  return { message: 'undefined' };
+}
+
+export async function start(
+  links: HostLookup,
+  a: Action,
+  guest: Guest,
+  ctx: ActionContext,
+): Promise<ActionOutcome> {
+  const link = links.link(a.host);
+  const t0 = Date.now();
+  await link.call('start', (api) => api.start(guest.domainName), 120_000);
+  const up = await waitUntil(
+    'start',
+    async () => isActive(await link.call('state', (api) => api.domainState(guest.domainName))),
+    15_000,
+    { signal: ctx.signal },
+  );
+  if (!up)
+    throw new TransientError(
+      'not-started',
+      `'${guest.domainName}' is not running on ${link.host.name} after start`,
+    );
+  return {
+    message: `running on ${link.host.name} after ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  };
+}
+
+export async function stop(
+  links: HostLookup,
+  a: Action,
+  guest: Guest,
+  ctx: ActionContext,
+): Promise<ActionOutcome> {
+  const link = links.link(a.host);
+  const stopped = async (): Promise<boolean> =>
+    !isActive(await link.call('state', (api) => api.domainState(guest.domainName)));
+  if (a.force !== true) {
+    await link.call('shutdown', (api) => api.shutdown(guest.domainName)).catch(() => undefined);
+    const timeoutMs = guest.timing.stopTimeoutSeconds * 1000;
+    const graceful = await waitUntil('graceful shutdown', stopped, timeoutMs, {
+      intervalMs: 250,
+      signal: ctx.signal,
+      onWait: (ms) => {
+        ctx.progress(
+          `waiting for graceful shutdown, ${Math.round(ms / 1000)} s of ${guest.timing.stopTimeoutSeconds} s`,
+        );
+      },
+    });
+    if (graceful) return { message: 'shut down gracefully' };
+    ctx.progress('graceful shutdown timed out: forcing it off');
+  }
+  if (!(await stopped()))
+    await link.call('destroy', (api) => api.destroy(guest.domainName), 60_000);
+  if (!(await waitUntil('destroy', stopped, 10_000))) {
+    throw new TransientError(
+      'still-running',
+      `'${guest.domainName}' still runs on ${link.host.name} after destroy`,
+    );
+  }
+  return {
+    message:
+      a.force === true
+        ? 'forced off'
+        : `forced off after ${guest.timing.stopTimeoutSeconds} s without a graceful shutdown`,
+  };
+}
+
+export async function disableAutostart(
+  links: HostLookup,
+  a: Action,
+  guest: Guest,
+): Promise<ActionOutcome> {
+  await links
+    .link(a.host)
+    .call('autostart off', (api) => api.setAutostart(guest.domainName, false));
+  return { message: 'autostart off' };
+}
+
+export async function migrate(
+  links: HostLookup,
+  a: Action,
+  guest: Guest,
+  ctx: ActionContext,
+): Promise<ActionOutcome> {
+  const from = links.link(a.host);
+  const to = links.link(a.toHost);
+  const dest = await to.api();
+  const leaving = !guest.placement.hosts.includes(from.host.name);
+  ctx.progress(`live migration to ${to.host.name}`);
+  const t0 = Date.now();
+  await from.call(
+    'migrate',
+    (api) =>
+      api.migrate(guest.domainName, dest, {
+        live: a.live !== false,
+        ...(to.host.migrationUri !== undefined ? { migrateUri: to.host.migrationUri } : {}),
+        ...(guest.migration.bandwidthMiBps !== undefined
+          ? { bandwidthMiBps: guest.migration.bandwidthMiBps }
+          : {}),
+        maxDowntimeMs: guest.migration.maxDowntimeMs,
+        undefineSource: leaving,
+      }),
+    guest.migration.timeoutSeconds * 1000,
+  );
+  const arrived = await waitUntil(
+    'migration',
+    async () => isActive(await to.call('state', (api) => api.domainState(guest.domainName))),
+    10_000,
+  );
+  if (!arrived)
+    throw new TransientError(
+      'not-migrated',
+      `'${guest.domainName}' is not running on ${to.host.name} after migration`,
+    );
+  return {
+    message: `live-migrated ${from.host.name} → ${to.host.name} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * What the libvirt provider needs from one host connection. A narrow seam over the native
+ * binding (`binding-host-api.ts` implements it), so the provider reads as the operations it
+ * performs, not as binding calls.
+ */
+
+export interface DomainRow {
+  readonly name: string;
+  readonly uuid: string;
+  /** Domain id while active (changes at every start); -1 or undefined when inactive. */
+  readonly id?: number;
+  /** libvirt state name: running, blocked, paused, shutdown, shutoff, crashed, pmsuspended, nostate. */
+  readonly state: string;
+  /** libvirt's reason for that state, e.g. booted, crashed, ioerror, user, destroyed. */
+  readonly reason: string;
+  readonly persistent: boolean;
+  readonly autostart: boolean;
+  readonly managedSave: boolean;
+}
+
+export interface MigrateParams {
+  readonly live: boolean;
+  /** Data connection, e.g. `tcp://kvm2-mig.example.com` (the host's `migrationUri`). */
+  readonly migrateUri?: string;
+  readonly bandwidthMiBps?: number;
+  readonly maxDowntimeMs?: number;
+  /** Remove the source definition (the source host left the guest's placement). */
+  readonly undefineSource: boolean;
+  /** Hosts see the same storage path without cluster-aware locking (the lab). */
+  readonly unsafe?: boolean;
+}
+
+export type DeviceScope = { readonly live: boolean; readonly config: boolean };
+
+export type HostEvent =
+  | { readonly type: 'lifecycle'; readonly domain: string; readonly event: string; readonly detail: string }
+  | { readonly type: 'reboot'; readonly domain: string }
+  | { readonly type: 'device-added' | 'device-removed'; readonly domain: string; readonly device: string }
+  | { readonly type: 'io-error'; readonly domain: string; readonly reason: string; readonly device: string }
+  | { readonly type: 'job-completed'; readonly domain: string }
+  | { readonly type: 'closed'; readonly reason: string };
+
+export interface HostApi {
+  /** Every domain with its state, in bulk (a constant number of calls, whatever the count). */
+  listDomains(): Promise<readonly DomainRow[]>;
+  /** virtwarden's `<metadata>` element of the persistent (or live) definition, if any. */
+  ownerElement(domain: string, live: boolean): Promise<string | undefined>;
+  defineXml(xml: string): Promise<void>;
+  /** Undefine, removing managed-save images, snapshot/checkpoint metadata and NVRAM with it. */
+  undefine(domain: string): Promise<void>;
+  start(domain: string): Promise<void>;
+  shutdown(domain: string): Promise<void>;
+  destroy(domain: string): Promise<void>;
+  /** undefined when the domain does not exist on this host. */
+  domainState(domain: string): Promise<{ readonly state: string; readonly reason: string } | undefined>;
+  setAutostart(domain: string, on: boolean): Promise<void>;
+  migrate(domain: string, to: HostApi, params: MigrateParams): Promise<void>;
+  attachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;
+  detachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;
+  updateDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;
+  domainXml(domain: string, inactive: boolean): Promise<string>;
+  /** Live migration possible with this driver (the test driver cannot). */
+  readonly canMigrate: boolean;
+  /** Hot-plug possible with this driver (the test driver cannot). */
+  readonly canHotplug: boolean;
+  subscribe(listener: (event: HostEvent) => void): Promise<() => void>;
+  isAlive(): boolean;
+  close(): Promise<void>;
+}

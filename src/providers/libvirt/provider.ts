@@ -1,0 +1,146 @@
+/**
+ * The libvirt provider: one connection per host, virtwarden chooses every host. Observation is
+ * one bulk list per host; per-domain metadata only for the details the planner asks for.
+ */
+import type { Desired, LibvirtSite } from '../../model/desired.js';
+import type { GuestDetail, ObservedSite } from '../../model/observed.js';
+import type { Action } from '../../model/plan.js';
+import { TerminalError, errorMessage } from '../../common/errors.js';
+import type { ProviderOptions } from '../registry.js';
+import {
+  detailKey,
+  type ActionContext,
+  type ActionOutcome,
+  type Check,
+  type DetailRequest,
+  type Provider,
+  type ProviderEvent,
+} from '../provider.js';
+import * as actions from './actions.js';
+import { parseOwnership } from './domain-xml.js';
+import { HostLink, type Connector } from './host-link.js';
+import { observeHost } from './observe-host.js';
+
+const bindingConnector: Connector = async (uri, keepalive) =>
+  (await import('./binding-host-api.js')).connectHost(uri, keepalive);
+
+export class LibvirtProvider implements Provider {
+  readonly kind = 'libvirt' as const;
+  readonly site: string;
+  private readonly links: ReadonlyMap<string, HostLink>;
+
+  constructor(
+    site: string,
+    spec: LibvirtSite,
+    _options: ProviderOptions,
+    connector: Connector = bindingConnector,
+  ) {
+    this.site = site;
+    this.links = new Map(
+      spec.hosts.map((h) => [h.name, new HostLink(h, spec.keepalive, connector)]),
+    );
+  }
+
+  link(host: string | undefined): HostLink {
+    const l = host === undefined ? undefined : this.links.get(host);
+    if (!l)
+      throw new TerminalError(
+        'unknown-host',
+        `host '${host ?? '(none)'}' is not in site '${this.site}'`,
+      );
+    return l;
+  }
+
+  async observe(): Promise<ObservedSite> {
+    const results = await Promise.all(
+      [...this.links.values()].map((l) => observeHost(l, this.site)),
+    );
+    return {
+      name: this.site,
+      kind: 'libvirt',
+      reachable: results.some((r) => r.host.status === 'up'),
+      hosts: new Map(results.map((r) => [r.host.name, r.host])),
+      guests: results.flatMap((r) => r.guests),
+    };
+  }
+
+  async details(requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>> {
+    const out = new Map<string, GuestDetail>();
+    await Promise.all(
+      requests.map(async (r) => {
+        const link = this.link(r.host);
+        const read = (live: boolean): Promise<string | undefined> =>
+          link
+            .call('read metadata', (api) => api.ownerElement(r.domainName, live))
+            .catch(() => undefined);
+        const [config, live] = await Promise.all([read(false), read(true)]);
+        const owner = parseOwnership(config);
+        const liveHash = parseOwnership(live)?.definitionHash;
+        out.set(detailKey(r), {
+          ...(owner ? { owner } : {}),
+          ...(liveHash !== undefined ? { liveDefinitionHash: liveHash } : {}),
+        });
+      }),
+    );
+    return out;
+  }
+
+  async apply(action: Action, ctx: ActionContext): Promise<ActionOutcome> {
+    const g = ctx.guest;
+    switch (action.kind) {
+      case 'define':
+        return actions.define(this, action, g);
+      case 'undefine':
+        return actions.undefine(this, action, g);
+      case 'start':
+        return actions.start(this, action, g, ctx);
+      case 'stop':
+        return actions.stop(this, action, g, ctx);
+      case 'disable-autostart':
+        return actions.disableAutostart(this, action, g);
+      case 'migrate':
+        return actions.migrate(this, action, g, ctx);
+      case 'relocate':
+      case 'create-volume':
+      case 'attach-disk':
+      case 'detach-disk':
+      case 'update-disk':
+      case 'delete-volume':
+        throw new TerminalError(
+          'unsupported',
+          `${action.kind} is not supported by the libvirt provider yet`,
+        );
+    }
+  }
+
+  async verify(_desired: Desired): Promise<readonly Check[]> {
+    return Promise.all(
+      [...this.links.values()].map(async (l): Promise<Check> => {
+        try {
+          const rows = await l.call('list domains', (api) => api.listDomains());
+          return {
+            name: `host ${l.host.name} reachable`,
+            ok: true,
+            severity: 'error',
+            message: `${l.host.uri}: ${rows.length} domains`,
+          };
+        } catch (err) {
+          return {
+            name: `host ${l.host.name} reachable`,
+            ok: false,
+            severity: 'error',
+            message: `${l.host.uri}: ${errorMessage(err)}`,
+          };
+        }
+      }),
+    );
+  }
+
+  subscribe(_listener: (event: ProviderEvent) => void): Promise<() => void> {
+    return Promise.resolve(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.links.values()].map((l) => l.close()));
+  }
+}

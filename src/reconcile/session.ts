@@ -1,0 +1,95 @@
+/**
+ * The thin shell around the pure core: observe → diff for a plan, and the executor's two hooks
+ * (fresh re-check, run) wired to the site providers. Fresh observations are shared between
+ * checks while no action has completed in between, so a plan of many independent actions does
+ * not re-list every host once per action.
+ */
+import type { Desired } from '../model/desired.js';
+import type { Observed, ObservedSite } from '../model/observed.js';
+import type { Action, Plan } from '../model/plan.js';
+import { TerminalError } from '../common/errors.js';
+import type { Provider } from '../providers/provider.js';
+import { diff } from './diff.js';
+import { effectivePlacement } from './effective.js';
+import type { ExecutorDeps } from './executor.js';
+import { observeSites, observeWithDetails, type DetailCache } from './observe.js';
+import type { PlanPolicy } from './policy.js';
+import { precheck } from './precheck.js';
+
+export interface PlanResult {
+  readonly observed: Observed;
+  readonly plan: Plan;
+  readonly observeMs: number;
+}
+
+export async function planOnce(
+  desired: Desired,
+  providers: ReadonlyMap<string, Provider>,
+  policy: PlanPolicy,
+  cache?: DetailCache,
+): Promise<PlanResult> {
+  const t0 = Date.now();
+  const observed = await observeWithDetails(desired, providers, cache);
+  const observeMs = Date.now() - t0;
+  return { observed, plan: diff(desired, observed, policy), observeMs };
+}
+
+export function executionDeps(
+  desired: Desired,
+  providers: ReadonlyMap<string, Provider>,
+  policy: Pick<PlanPolicy, 'fencedHosts' | 'history'>,
+): ExecutorDeps {
+  let generation = 0;
+  const snapshots = new Map<string, { generation: number; site: Promise<ObservedSite> }>();
+
+  const freshSite = (name: string): Promise<ObservedSite> => {
+    const snap = snapshots.get(name);
+    if (snap?.generation === generation) return snap.site;
+    const provider = providers.get(name);
+    if (!provider)
+      return Promise.reject(new TerminalError('no-provider', `no provider for site '${name}'`));
+    const site = observeSites(desired, [provider]).then((o) => {
+      const s = o.sites.get(name);
+      if (!s) throw new TerminalError('no-observation', `site '${name}' was not observed`);
+      return s;
+    });
+    snapshots.set(name, { generation, site });
+    return site;
+  };
+
+  const freshFor = async (action: Action): Promise<Observed> => {
+    const guest = desired.guests.get(action.guest);
+    const names = new Set([
+      action.site,
+      ...(guest ? effectivePlacement(desired, guest).sites : []),
+    ]);
+    const sites = await Promise.all([...names].filter((n) => providers.has(n)).map(freshSite));
+    return { sites: new Map(sites.map((s) => [s.name, s])) };
+  };
+
+  return {
+    check: async (action) =>
+      precheck(
+        action,
+        desired,
+        await freshFor(action),
+        policy.fencedHosts,
+        policy.history.get(action.guest),
+      ),
+    run: async (action, signal, progress) => {
+      const provider = providers.get(action.site);
+      const guest = desired.guests.get(action.guest);
+      if (!provider || !guest) {
+        throw new TerminalError(
+          'no-provider',
+          `no provider for site '${action.site}' or guest '${action.guest}'`,
+        );
+      }
+      try {
+        return await provider.apply(action, { desired, guest, signal, progress });
+      } finally {
+        generation++;
+      }
+    },
+  };
+}
