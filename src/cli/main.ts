@@ -11,6 +11,8 @@ const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   plan: () => import('./commands/plan.js'),
   apply: () => import('./commands/apply.js'),
   status: () => import('./commands/status.js'),
+  watch: () => import('./commands/watch.js'),
+  fence: () => import('./commands/fence.js'),
 };
 
 function overview(): string {

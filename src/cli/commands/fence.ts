@@ -1,0 +1,91 @@
+import type { Command } from '../command.js';
+import { parseCommandArgs } from '../args.js';
+import { UsageError } from '../errors.js';
+import { loadDesiredOrReport } from '../load-desired.js';
+import { withProviders } from '../infrastructure.js';
+import { manifestDir } from '../shared-options.js';
+import { clearFenced, readFencing, recordFenced } from '../../state/fencing.js';
+import { stateDir } from '../../state/state-dir.js';
+import { observeSites } from '../../reconcile/observe.js';
+
+export const command: Command = {
+  name: 'fence',
+  summary: 'manual fencing: confirm a lost host is powered off (or list / clear confirmations)',
+  usage: `Usage: virtwarden fence confirm HOST [--dir DIR] [--note TEXT]
+       virtwarden fence list
+       virtwarden fence clear HOST
+
+confirm  You have made sure HOST is powered off (or its guests are dead). Its guests may then
+         be started on other hosts. Refused while HOST still answers: a host that answers is
+         not fenced. \`virtwarden watch\` picks the confirmation up at once.
+list     The hosts confirmed fenced.
+clear    Withdraw a confirmation (done automatically when the host answers again).
+
+Options:
+      --dir DIR         manifests (default ./manifests), to find the host
+      --note TEXT       recorded with the confirmation (who, why)
+      --state-dir DIR   where confirmations are kept
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { dir: { type: 'string' }, note: { type: 'string' }, 'state-dir': { type: 'string' } },
+      2,
+    );
+    const [verb, host] = positionals;
+    const state = stateDir(io.env, values['state-dir']);
+    if (verb === 'list') {
+      const records = await readFencing(state);
+      if (records.size === 0) io.stdout.write('No host is confirmed fenced.\n');
+      for (const r of records.values()) {
+        io.stdout.write(
+          `${r.host}  fenced since ${r.confirmedAt} by ${r.by}${r.note ? ` — ${r.note}` : ''}\n`,
+        );
+      }
+      return 0;
+    }
+    if (host === undefined || (verb !== 'confirm' && verb !== 'clear')) {
+      throw new UsageError('expected `fence confirm HOST`, `fence clear HOST` or `fence list`');
+    }
+    if (verb === 'clear') {
+      io.stdout.write(
+        (await clearFenced(state, host))
+          ? `Fencing confirmation for ${host} withdrawn.\n`
+          : `${host} was not confirmed fenced.\n`,
+      );
+      return 0;
+    }
+    const dir = manifestDir(io, values.dir);
+    const desired = await loadDesiredOrReport(dir, io, 'text');
+    if (!desired) return 1;
+    const site = [...desired.sites.values()].find(
+      (s) => s.provider.kind === 'libvirt' && s.provider.hosts.some((h) => h.name === host),
+    );
+    if (!site) {
+      io.stderr.write(`virtwarden fence: no host '${host}' in the manifests of ${dir}\n`);
+      return 1;
+    }
+    const observed = await withProviders(desired, io, dir, async (providers) => {
+      const p = providers.get(site.name);
+      return observeSites(desired, p ? [p] : []);
+    });
+    const seen = observed.sites.get(site.name)?.hosts.get(host);
+    if (seen?.status === 'up') {
+      io.stderr.write(
+        `virtwarden fence: ${host} answers (it is up): refusing to confirm it fenced. ` +
+          `Power it off first; confirming a live host could start its guests twice.\n`,
+      );
+      return 1;
+    }
+    await recordFenced(state, {
+      host,
+      by: 'operator',
+      confirmedAt: new Date().toISOString(),
+      ...(values.note !== undefined ? { note: values.note } : {}),
+    });
+    io.stdout.write(
+      `${host} confirmed fenced (it does not answer: ${seen?.reason ?? 'unreachable'}). Its guests may now start elsewhere.\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,33 @@
+/** Structured logs (pino): JSON lines, or human-readable on a terminal. Secrets are redacted. */
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { OutStream } from './io.js';
+
+export function createLogger(
+  out: OutStream,
+  format: 'json' | 'pretty' | undefined,
+  level: string,
+): Logger {
+  const usePretty = format === 'pretty' || (format === undefined && out.isTTY === true);
+  const options = {
+    level,
+    base: { app: 'virtwarden' },
+    redact: {
+      paths: ['*.password', '*.passwordFrom', '*.token', 'password', 'token'],
+      censor: '[secret]',
+    },
+  };
+  const stream = { write: (s: string) => out.write(s) };
+  return usePretty
+    ? pino(
+        options,
+        pretty({
+          colorize: out.isTTY === true,
+          destination: stream,
+          sync: true,
+          translateTime: 'HH:MM:ss.l',
+          ignore: 'app,pid,hostname',
+        }),
+      )
+    : pino(options, stream);
+}
