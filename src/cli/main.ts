@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.js';
 import { REPORT_URL, UsageError } from './errors.js';
+import { VirtwardenError } from '../common/errors.js';
 import { processIo, type CliIo } from './io.js';
 
 const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
@@ -57,6 +58,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
         `virtwarden ${name}: ${err.message}\nRun 'virtwarden ${name} --help' for usage.\n`,
       );
       return 2;
+    }
+    if (err instanceof VirtwardenError) {
+      io.stderr.write(`virtwarden ${name}: ${err.message}\n`);
+      return 1;
     }
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     io.stderr.write(

@@ -1,0 +1,115 @@
+/**
+ * The oVirt / RHV provider: one engine per site, which places VMs on its hosts itself. A
+ * constant number of requests per observation pass, whatever the number of VMs.
+ */
+import type { Desired, OvirtSite } from '../../model/desired.js';
+import type { GuestDetail, ObservedSite } from '../../model/observed.js';
+import type { Action } from '../../model/plan.js';
+import { TerminalError } from '../../common/errors.js';
+import type { ProviderOptions } from '../registry.js';
+import type {
+  ActionContext,
+  ActionOutcome,
+  Check,
+  DetailRequest,
+  Provider,
+  ProviderEvent,
+} from '../provider.js';
+import { migrateVm, startVm, stopVm, type EngineContext } from './actions.js';
+import { OvirtClient } from './client.js';
+import { startEventPoller } from './events.js';
+import { observeEngine, type EngineView } from './observe.js';
+import { resolveSecret } from './secrets.js';
+import { verifyEngine } from './verify.js';
+
+export class OvirtProvider implements Provider {
+  readonly kind = 'ovirt' as const;
+  readonly site: string;
+  readonly client: OvirtClient;
+  private readonly spec: OvirtSite;
+  private view: EngineView | undefined;
+  private readonly engine: EngineContext;
+
+  constructor(site: string, spec: OvirtSite, options: ProviderOptions, pollMs = 500) {
+    this.site = site;
+    this.spec = spec;
+    const password = resolveSecret(spec.passwordFrom, options.env, `site ${site} engine password`);
+    this.client = new OvirtClient(spec, { password });
+    if (spec.insecure) {
+      process.emitWarning(
+        `site ${site}: TLS verification of ${spec.url} is OFF (insecure: true) — never do this in production`,
+      );
+    }
+    const lookup = async (kind: 'vm' | 'host', name: string): Promise<string> => {
+      const find = (): string | undefined =>
+        (kind === 'vm' ? this.view?.vmIds : this.view?.hostIds)?.get(name);
+      if (find() === undefined) await this.observe();
+      const id = find();
+      if (id === undefined)
+        throw new TerminalError(
+          'not-found',
+          `${kind === 'vm' ? 'VM' : 'host'} '${name}' not found at site ${site}`,
+        );
+      return id;
+    };
+    this.engine = {
+      client: this.client,
+      vmId: (n) => lookup('vm', n),
+      hostId: (n) => lookup('host', n),
+      hostName: (id) => [...(this.view?.hostIds ?? [])].find(([, v]) => v === id)?.[0],
+      pollMs,
+    };
+  }
+
+  async observe(): Promise<ObservedSite> {
+    this.view = await observeEngine(this.client, this.site, this.spec);
+    return this.view.site;
+  }
+
+  details(_requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>> {
+    return Promise.resolve(new Map());
+  }
+
+  async apply(action: Action, ctx: ActionContext): Promise<ActionOutcome> {
+    switch (action.kind) {
+      case 'start':
+        return startVm(this.engine, action, ctx.guest, ctx);
+      case 'stop':
+        return stopVm(this.engine, action, ctx.guest, ctx);
+      case 'migrate':
+        return migrateVm(this.engine, action, ctx.guest, ctx);
+      default:
+        throw new TerminalError(
+          'unsupported',
+          `${action.kind} is not something an oVirt site does (the engine owns VM definitions and storage)`,
+        );
+    }
+  }
+
+  verify(desired: Desired): Promise<readonly Check[]> {
+    return verifyEngine(this.client, this.site, this.spec, desired);
+  }
+
+  subscribe(listener: (event: ProviderEvent) => void): Promise<() => void> {
+    const names = () => {
+      const vmIds = this.view?.vmIds ?? new Map<string, string>();
+      const hostIds = this.view?.hostIds ?? new Map<string, string>();
+      const byId = (m: ReadonlyMap<string, string>) => (id: string) =>
+        [...m].find(([, v]) => v === id)?.[0];
+      return { vm: byId(vmIds), host: byId(hostIds) };
+    };
+    return Promise.resolve(
+      startEventPoller(
+        this.client,
+        this.site,
+        names,
+        this.spec.pollIntervalSeconds * 1000,
+        listener,
+      ),
+    );
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
