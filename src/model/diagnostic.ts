@@ -11,6 +11,7 @@ export interface SourceSpan {
   readonly file: string;
   readonly line: number;
   readonly col: number;
+  /** End of the span (inclusive line; `endCol` is the column just after the last character). */
   readonly endLine?: number;
   readonly endCol?: number;
 }
@@ -27,6 +28,11 @@ export interface Diagnostic {
   readonly at?: SourceSpan;
   /** Other places that explain the problem (the first definition of a duplicate name, …). */
   readonly related?: readonly { readonly message: string; readonly at: SourceSpan }[];
+  /**
+   * A part of the source that holds a secret (a plain-text password). Renderers that quote
+   * source lines must mask it, whichever diagnostic quotes that line.
+   */
+  readonly secretAt?: SourceSpan;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -34,9 +34,15 @@ function failoversInWindow(guest: Guest, history: GuestHistory, now: number): nu
 }
 
 /** Delay required before the next restart, given how many happened in the window. */
-export function restartBackoffMs(recentRestarts: number): number {
+export function restartBackoffMs(
+  recentRestarts: number,
+  backoff: { readonly baseMs: number; readonly capMs: number } = {
+    baseMs: BACKOFF_BASE_MS,
+    capMs: BACKOFF_CAP_MS,
+  },
+): number {
   if (recentRestarts <= 0) return 0;
-  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (recentRestarts - 1));
+  return Math.min(backoff.capMs, backoff.baseMs * 2 ** (recentRestarts - 1));
 }
 
 /**
@@ -49,13 +55,14 @@ export function failureResponse(
   host: string,
   hostUsable: boolean,
   now: number,
+  backoff?: { readonly baseMs: number; readonly capMs: number },
 ): FailureResponse {
   if (history.faultedAt !== undefined) return { kind: 'fault' };
   if (!hostUsable) return { kind: 'failover', from: host };
   const recent = restartsInWindow(guest, history, now);
   if (recent < guest.onFailure.restart.max) {
     const last = history.restarts.at(-1);
-    const wait = last === undefined ? 0 : last.at + restartBackoffMs(recent) - now;
+    const wait = last === undefined ? 0 : last.at + restartBackoffMs(recent, backoff) - now;
     return wait > 0 ? { kind: 'backoff', retryAfterMs: wait } : { kind: 'restart', host };
   }
   switch (guest.onFailure.then) {

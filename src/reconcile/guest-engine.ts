@@ -129,6 +129,7 @@ export function planEngineGuest(ctx: GuestContext): GuestIntent {
       failedOn,
       ctx.usable(failedOn),
       ctx.policy.now,
+      ctx.policy.restartBackoff,
     );
     if (response.kind === 'fault' || response.kind === 'stop' || response.kind === 'backoff') {
       plan.hold({

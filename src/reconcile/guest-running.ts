@@ -163,7 +163,14 @@ function planFailure(
 ): GuestIntent {
   const { guest, plan, placement, history, policy } = ctx;
   const onHostUsable = ctx.usable(failedOn) && placement.hosts.includes(failedOn);
-  const response = failureResponse(guest, history, failedOn, onHostUsable, policy.now);
+  const response = failureResponse(
+    guest,
+    history,
+    failedOn,
+    onHostUsable,
+    policy.now,
+    policy.restartBackoff,
+  );
   const what = inst ? `${inst.detail} on ${failedOn}` : `stopped unexpectedly on ${failedOn}`;
   const killFirst = inst?.active === true ? [stopOn(ctx, inst, reason, true)] : [];
   switch (response.kind) {

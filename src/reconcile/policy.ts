@@ -29,6 +29,8 @@ export interface PlanPolicy {
   readonly history: ReadonlyMap<string, GuestHistory>;
   /** ms since epoch, for the failure ladder's time windows. */
   readonly now: number;
+  /** Crash-loop backoff between restarts (default 5 s doubling to 5 min). */
+  readonly restartBackoff?: { readonly baseMs: number; readonly capMs: number };
 }
 
 export function defaultPolicy(now: number): PlanPolicy {

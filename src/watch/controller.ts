@@ -28,6 +28,7 @@ export interface ControllerOptions {
   readonly workers: number;
   readonly resyncSeconds: number;
   readonly executor?: Partial<ExecutorOptions>;
+  readonly restartBackoff?: { readonly baseMs: number; readonly capMs: number };
   readonly now?: () => number;
 }
 
@@ -147,6 +148,7 @@ export class Controller {
       fencedHosts: this.fencedHosts,
       history: this.history.all(),
       now: this.now(),
+      ...(this.options.restartBackoff ? { restartBackoff: this.options.restartBackoff } : {}),
       ...(target !== undefined ? { targets: new Set([target]) } : {}),
     };
   }
