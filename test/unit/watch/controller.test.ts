@@ -11,7 +11,7 @@ import { MemoryProvider } from '../../helpers/memory-provider.js';
 import { desiredOf, guest, libvirtSite } from '../reconcile/builders.js';
 
 const silent = pino({ level: 'silent' });
-let cleanup: (() => Promise<void>)[] = [];
+const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
