@@ -1,7 +1,7 @@
 /**
  * A guest's identity at the hypervisor, derived the same way by the planner and the providers:
- * the UUID (from the domain XML, or a deterministic one so every host gets the same UUID) and
- * the definition hash that virtwarden records in the guest's own metadata.
+ * the UUID (from the domain XML, or a deterministic one so every host gets the same UUID).
+ * The definition and its hash are in `guest-definition.ts`.
  */
 import { createHash } from 'node:crypto';
 import type { Guest } from '../model/desired.js';
@@ -26,22 +26,4 @@ export function uuidV5(name: string, namespace: string = GUEST_NAMESPACE): strin
 /** The UUID the guest has on every host: the one in its XML, else derived from its name. */
 export function guestUuid(guest: Guest): string {
   return (guest.definition?.uuid ?? uuidV5(guest.domainName)).toLowerCase();
-}
-
-/**
- * Hash of what virtwarden defines for this guest. It changes when the definition file or the
- * hypervisor name changes, and only then, so comparing it with the hash recorded in the
- * domain's metadata tells whether the host's definition is current without reading its XML.
- */
-export function definitionHash(guest: Guest): string | undefined {
-  if (guest.definition === undefined) return undefined;
-  return (
-    'sha256:' +
-    createHash('sha256')
-      .update(guest.domainName)
-      .update('\0')
-      .update(guest.definition.xml)
-      .digest('hex')
-      .slice(0, 32)
-  );
 }

@@ -7,7 +7,8 @@
 import type { Desired, Guest } from '../model/desired.js';
 import type { Observed } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
-import { definitionHash, guestUuid } from '../common/guest-identity.js';
+import { guestDefinition } from '../common/guest-definition.js';
+import { guestUuid } from '../common/guest-identity.js';
 import { dependents, startDependencies, type DependencyMap } from './dependencies.js';
 import { effectivePlacement } from './effective.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
@@ -55,7 +56,7 @@ function planGuest(
     view,
     history,
     uuid: guestUuid(guest),
-    hash: definitionHash(guest),
+    hash: guestDefinition(desired, guest)?.hash,
     plan,
   };
   if (guest.maintenance) {

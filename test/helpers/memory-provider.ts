@@ -5,7 +5,8 @@
  * Limits: no definitions' contents, no storage, no timing. The integration tests use real
  * libvirtd hosts for everything this does not model.
  */
-import { definitionHash, guestUuid } from '../../src/common/guest-identity.js';
+import { guestDefinition } from '../../src/common/guest-definition.js';
+import { guestUuid } from '../../src/common/guest-identity.js';
 import { TerminalError, TransientError } from '../../src/common/errors.js';
 import type { Desired } from '../../src/model/desired.js';
 import type { GuestDetail, ObservedGuest, ObservedSite } from '../../src/model/observed.js';
@@ -110,7 +111,7 @@ export class MemoryProvider implements Provider {
     const dom = h.domains.get(g.domainName);
     switch (a.kind) {
       case 'define': {
-        const hash = definitionHash(g);
+        const hash = guestDefinition(ctx.desired, g)?.hash;
         h.domains.set(g.domainName, {
           name: g.domainName,
           uuid: guestUuid(g),

@@ -2,9 +2,10 @@
  * The libvirt provider's actions. Each checks what it needs, acts, and returns only once a
  * fresh look at the host agrees (a started domain is running, a stopped one is shut off).
  */
-import type { Guest } from '../../model/desired.js';
+import type { Desired, Guest } from '../../model/desired.js';
 import type { Action } from '../../model/plan.js';
-import { definitionHash, guestUuid } from '../../common/guest-identity.js';
+import { guestDefinition } from '../../common/guest-definition.js';
+import { guestUuid } from '../../common/guest-identity.js';
 import { TerminalError, TransientError, WaitingError } from '../../common/errors.js';
 import type { ActionContext, ActionOutcome } from '../provider.js';
 import { parseOwnership, prepareDefinition } from './domain-xml.js';

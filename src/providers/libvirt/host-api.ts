@@ -33,10 +33,24 @@ export interface MigrateParams {
 export type DeviceScope = { readonly live: boolean; readonly config: boolean };
 
 export type HostEvent =
-  | { readonly type: 'lifecycle'; readonly domain: string; readonly event: string; readonly detail: string }
+  | {
+      readonly type: 'lifecycle';
+      readonly domain: string;
+      readonly event: string;
+      readonly detail: string;
+    }
   | { readonly type: 'reboot'; readonly domain: string }
-  | { readonly type: 'device-added' | 'device-removed'; readonly domain: string; readonly device: string }
-  | { readonly type: 'io-error'; readonly domain: string; readonly reason: string; readonly device: string }
+  | {
+      readonly type: 'device-added' | 'device-removed';
+      readonly domain: string;
+      readonly device: string;
+    }
+  | {
+      readonly type: 'io-error';
+      readonly domain: string;
+      readonly reason: string;
+      readonly device: string;
+    }
   | { readonly type: 'job-completed'; readonly domain: string }
   | { readonly type: 'closed'; readonly reason: string };
 
@@ -52,7 +66,9 @@ export interface HostApi {
   shutdown(domain: string): Promise<void>;
   destroy(domain: string): Promise<void>;
   /** undefined when the domain does not exist on this host. */
-  domainState(domain: string): Promise<{ readonly state: string; readonly reason: string } | undefined>;
+  domainState(
+    domain: string,
+  ): Promise<{ readonly state: string; readonly reason: string } | undefined>;
   setAutostart(domain: string, on: boolean): Promise<void>;
   migrate(domain: string, to: HostApi, params: MigrateParams): Promise<void>;
   attachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;

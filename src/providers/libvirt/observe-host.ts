@@ -13,7 +13,10 @@ export function toObservedGuest(row: DomainRow, host: string): ObservedGuest {
     host,
     state: mapped.state,
     confidence: mapped.confidence,
-    detail: row.managedSave && !mapped.active ? 'shut off (managed save)' : describeDomainState(row.state, row.reason),
+    detail:
+      row.managedSave && !mapped.active
+        ? 'shut off (managed save)'
+        : describeDomainState(row.state, row.reason),
     active: mapped.active,
     persistent: row.persistent,
     autostart: row.autostart,

@@ -89,7 +89,7 @@ export class LibvirtProvider implements Provider {
     const g = ctx.guest;
     switch (action.kind) {
       case 'define':
-        return actions.define(this, action, g);
+        return actions.define(this, action, g, ctx.desired);
       case 'undefine':
         return actions.undefine(this, action, g);
       case 'start':

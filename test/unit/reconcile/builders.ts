@@ -8,7 +8,8 @@ import type {
   ObservedGuest,
   ObservedHost,
 } from '../../../src/model/observed.js';
-import { definitionHash, guestUuid } from '../../../src/common/guest-identity.js';
+import { guestDefinition } from '../../../src/common/guest-definition.js';
+import { guestUuid } from '../../../src/common/guest-identity.js';
 import { defaultPolicy, type PlanPolicy } from '../../../src/reconcile/policy.js';
 
 export const at: SourceSpan = { file: 'manifests/test.yaml', line: 1, col: 1 };
@@ -100,7 +101,8 @@ function instance(
   o: InstanceOverrides,
 ): ObservedGuest {
   const owner = o.owned ?? g;
-  const hash = definitionHash(owner === false ? g : owner);
+  const base = owner === false ? g : owner;
+  const hash = guestDefinition(desiredOf({ guests: [base] }), base)?.hash;
   const { owned: _o, live, ...rest } = o;
   return {
     domainName: g.domainName,
