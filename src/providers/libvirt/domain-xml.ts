@@ -77,6 +77,11 @@ export function prepareDefinition(
   return new XMLBuilder({ ...OPTIONS, suppressEmptyNode: true }).build(doc);
 }
 
+function declaresNamespace(node: Node): boolean {
+  const attrs = (node[':@'] ?? {}) as Record<string, unknown>;
+  return Object.keys(attrs).some((k) => k.startsWith('@_xmlns'));
+}
+
 function isOurs(node: Node): boolean {
   const attrs = (node[':@'] ?? {}) as Record<string, unknown>;
   return Object.entries(attrs).some(([k, v]) => k.startsWith('@_xmlns') && v === OWNER_NS);
@@ -90,7 +95,9 @@ export function parseOwnership(element: string | undefined): Ownership | undefin
   if (element === undefined || element.trim() === '') return undefined;
   const doc = new XMLParser(OPTIONS).parse(element) as Node[];
   const node = doc.find((n) => tagOf(n)?.endsWith('guest') === true);
-  if (!node || !isOurs(node)) return undefined;
+  // libvirt returns the element it stored under our namespace URI without its xmlns; an
+  // element that declares a namespace must declare ours.
+  if (!node || (declaresNamespace(node) && !isOurs(node))) return undefined;
   const attrs = (node[':@'] ?? {}) as Record<string, string>;
   const guest = attrs['@_name'];
   if (guest === undefined) return undefined;

@@ -45,6 +45,8 @@ describe('domain XML preparation', () => {
     expect(parseOwnership(ownershipElement(owner))).toEqual(owner);
     expect(parseOwnership('<x:guest xmlns:x="https://other.example" name="db1"/>')).toBeUndefined();
     expect(parseOwnership(undefined)).toBeUndefined();
+    // As libvirt returns it for our namespace URI: without the xmlns declaration.
+    expect(parseOwnership('<guest name="db1" definition="sha256:abc"/>')).toEqual(owner);
   });
 
   it('rejects a document that is not a domain', () => {
