@@ -20,14 +20,20 @@ export interface HostLookup {
 const isActive = (s: { state: string; reason: string } | undefined): boolean =>
   s !== undefined && mapDomainState(s.state, s.reason, false).active;
 
-export async function define(links: HostLookup, a: Action, guest: Guest): Promise<ActionOutcome> {
-  if (!guest.definition)
+export async function define(
+  links: HostLookup,
+  a: Action,
+  guest: Guest,
+  desired: Desired,
+): Promise<ActionOutcome> {
+  const def = guestDefinition(desired, guest);
+  if (!def || !guest.definition) {
     throw new TerminalError('no-definition', `guest '${guest.name}' has no definition file`);
-  const hash = definitionHash(guest);
-  const xml = prepareDefinition(guest.definition.xml, {
+  }
+  const xml = prepareDefinition(def.xml, {
     name: guest.domainName,
     uuid: guestUuid(guest),
-    owner: { guest: guest.name, ...(hash !== undefined ? { definitionHash: hash } : {}) },
+    owner: { guest: guest.name, definitionHash: def.hash },
   });
   const link = links.link(a.host);
   await link.call('define', (api) => api.defineXml(xml));
