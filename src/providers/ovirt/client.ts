@@ -30,6 +30,7 @@ export class OvirtClient {
   private readonly getRetries: number;
   private token: string | undefined;
   private basic = false;
+  private loggingIn: Promise<void> | undefined;
 
   constructor(site: OvirtSite, options: OvirtClientOptions) {
     this.api = site.url.replace(/\/+$/, '');
@@ -67,7 +68,15 @@ export class OvirtClient {
     return `Bearer ${this.token ?? ''}`;
   }
 
-  async login(): Promise<void> {
+  /** Log in (one login at a time: concurrent requests share it). */
+  login(): Promise<void> {
+    this.loggingIn ??= this.doLogin().finally(() => {
+      this.loggingIn = undefined;
+    });
+    return this.loggingIn;
+  }
+
+  private async doLogin(): Promise<void> {
     this.requests++;
     const res = await this.http
       .post(this.ssoUrl(), {
