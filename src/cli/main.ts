@@ -14,6 +14,7 @@ const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   status: () => import('./commands/status.js'),
   watch: () => import('./commands/watch.js'),
   fence: () => import('./commands/fence.js'),
+  verify: () => import('./commands/verify.js'),
 };
 
 function overview(): string {

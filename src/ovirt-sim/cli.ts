@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { loadDatasetFile } from './dataset/build.js';
 import { OvirtSimError } from './errors.js';
 import { startOvirtSim, type OvirtSim } from './index.js';
@@ -13,19 +14,27 @@ interface CliArgs {
   dataset: string | undefined;
   tls: boolean;
   stepMs: number | undefined;
+  writeCa: string | undefined;
 }
 
-const USAGE = `usage: virtwarden-ovirt-sim [--port N] [--dataset FILE] [--no-tls] [--step-ms N]
+const USAGE = `usage: virtwarden-ovirt-sim [--port N] [--dataset FILE] [--no-tls] [--step-ms N] [--write-ca FILE]
 
 Runs a simulated oVirt/RHV engine (REST API v4) on 127.0.0.1 until SIGINT/SIGTERM.
   --port N        TCP port (default 0: a free port)
   --dataset FILE  engine content, YAML or JSON (default: the two-site demo)
   --no-tls        plain HTTP instead of HTTPS with a generated CA
   --step-ms N     delay between status transitions (default 300)
+  --write-ca FILE copy the generated CA certificate there (for a site's caFile)
 `;
 
 export function parseArgs(argv: readonly string[]): CliArgs | 'help' {
-  const args: CliArgs = { port: 0, dataset: undefined, tls: true, stepMs: undefined };
+  const args: CliArgs = {
+    port: 0,
+    dataset: undefined,
+    tls: true,
+    stepMs: undefined,
+    writeCa: undefined,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = (): string => {
@@ -55,6 +64,9 @@ export function parseArgs(argv: readonly string[]): CliArgs | 'help' {
         break;
       case '--step-ms':
         args.stepMs = integer(value());
+        break;
+      case '--write-ca':
+        args.writeCa = value();
         break;
       case '-h':
       case '--help':
@@ -92,12 +104,14 @@ export async function startFromCli(
       ...(state === undefined ? {} : { state }),
       ...(args.stepMs === undefined ? {} : { timing: { stepMs: args.stepMs } }),
     });
+    if (args.writeCa !== undefined && sim.caFile !== undefined)
+      await copyFile(sim.caFile, args.writeCa);
     const user = sim.users[0];
     io.stdout.write(
       [
         `oVirt engine simulator listening`,
         `  API:         ${sim.url}`,
-        `  CA file:     ${sim.caFile ?? '(none: plain HTTP)'}`,
+        `  CA file:     ${args.writeCa ?? sim.caFile ?? '(none: plain HTTP)'}`,
         `  credentials: ${user?.name ?? ''} / ${user?.password ?? ''}`,
         `  SSO token:   ${sim.origin}/ovirt-engine/sso/oauth/token`,
         `  admin:       ${sim.origin}/__sim/state (loopback only)`,
