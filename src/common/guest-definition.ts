@@ -35,7 +35,17 @@ const attr = (n: Node, name: string): string | undefined => {
 
 export interface GuestDefinitionXml {
   readonly xml: string;
+  /** Of the whole definition, mapped disks included: redefine when it changes. */
   readonly hash: string;
+  /** Of the definition without mapped disks: a running guest needs a restart when it changes. */
+  readonly baseHash: string;
+}
+
+function digest(name: string, xml: string): string {
+  return (
+    'sha256:' +
+    createHash('sha256').update(name).update('\0').update(xml).digest('hex').slice(0, 32)
+  );
 }
 
 function mergeDisks(
@@ -74,13 +84,9 @@ export function guestDefinition(desired: Desired, guest: Guest): GuestDefinition
   if (guest.definition === undefined) return undefined;
   const disks = desiredDisks(desired, guest);
   const xml = mergeDisks(guest.definition.xml, disks);
-  const hash =
-    'sha256:' +
-    createHash('sha256')
-      .update(guest.domainName)
-      .update('\0')
-      .update(xml)
-      .digest('hex')
-      .slice(0, 32);
-  return { xml, hash };
+  return {
+    xml,
+    hash: digest(guest.domainName, xml),
+    baseHash: digest(guest.domainName, guest.definition.xml),
+  };
 }

@@ -9,16 +9,44 @@ import type { GuestState } from './guest-state.js';
 export interface Ownership {
   /** The manifest name of the guest that owns this domain. */
   readonly guest: string;
-  /** Hash of the definition virtwarden last wrote (persistent configuration). */
+  /** Hash of the definition virtwarden last wrote (persistent configuration), disks included. */
   readonly definitionHash?: string;
+  /** Hash of the same definition without the disks of storage mappings. */
+  readonly baseHash?: string;
+}
+
+/** A disk as the running guest has it (from its live XML). */
+export interface ObservedDisk {
+  readonly target: string;
+  readonly bus: string;
+  readonly device: string;
+  /** Host path, or `pool/volume` for volume disks. */
+  readonly source: string;
+  /** The user alias; virtwarden's mapped disks have `ua-vw-<target>`. */
+  readonly alias?: string;
+}
+
+/** A storage pool volume as one host sees it. */
+export interface ObservedVolume {
+  readonly pool: string;
+  readonly name: string;
+  readonly path: string;
+  readonly capacityBytes: number;
+  /** Path of the backing file (copy-on-write overlays). */
+  readonly backingPath?: string;
 }
 
 /** Per-domain detail read only where the plan needs it (it costs a call per domain). */
 export interface GuestDetail {
   /** Ownership from the persistent definition; absent = not (yet) owned by virtwarden. */
   readonly owner?: Ownership;
-  /** Definition hash the running instance was started with (live `<metadata>`), if running. */
-  readonly liveDefinitionHash?: string;
+  /**
+   * Base hash (definition without mapped disks) the running instance was started with (live
+   * `<metadata>`): differs from the desired one when a change needs a restart.
+   */
+  readonly liveBaseHash?: string;
+  /** The running guest's disks, read only for guests with storage mappings. */
+  readonly liveDisks?: readonly ObservedDisk[];
 }
 
 /** One guest as one host (libvirt) or one engine (oVirt) reports it. */
@@ -57,6 +85,12 @@ export interface ObservedHost {
   readonly reason?: string;
   /** false when its driver cannot live-migrate (libvirt's test driver): moves become relocations. */
   readonly liveMigration?: boolean;
+  /** false when its driver cannot hot-plug disks: mapping changes wait for a restart. */
+  readonly hotplug?: boolean;
+  /** Storage pools the manifests use, as this host has them (name → active). */
+  readonly pools?: ReadonlyMap<string, { readonly active: boolean; readonly path?: string }>;
+  /** Volumes of those pools, keyed `pool/name`. */
+  readonly volumes?: ReadonlyMap<string, ObservedVolume>;
 }
 
 export interface ObservedSite {

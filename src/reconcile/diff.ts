@@ -47,6 +47,7 @@ function planGuest(
   const placement = effectivePlacement(desired, guest);
   const history = policy.history.get(guest.name) ?? EMPTY_HISTORY;
   const view = gatherGuestView(desired, observed, guest, placement, history, policy.fencedHosts);
+  const definition = guestDefinition(desired, guest);
   const base = {
     desired,
     observed,
@@ -56,7 +57,8 @@ function planGuest(
     view,
     history,
     uuid: guestUuid(guest),
-    hash: guestDefinition(desired, guest)?.hash,
+    hash: definition?.hash,
+    baseHash: definition?.baseHash,
     plan,
   };
   if (guest.maintenance) {

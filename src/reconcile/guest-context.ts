@@ -16,6 +16,8 @@ export interface GuestContext {
   readonly history: GuestHistory;
   readonly uuid: string;
   readonly hash: string | undefined;
+  /** Hash of the definition without mapped disks (restart-needed check). */
+  readonly baseHash: string | undefined;
   /** Host is up and has no conflicting domain of the same name. */
   readonly usable: (host: string) => boolean;
   readonly plan: PlanBuilder;

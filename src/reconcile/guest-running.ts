@@ -96,8 +96,8 @@ function planActive(ctx: GuestContext, defs: DefinitionOutcome, inst: ObservedGu
     return { start, stops: [stop], willRun: true, runsNow: true };
   }
 
-  const live = inst.details?.liveDefinitionHash;
-  if (live !== undefined && ctx.hash !== undefined && live !== ctx.hash) {
+  const live = inst.details?.liveBaseHash;
+  if (live !== undefined && ctx.baseHash !== undefined && live !== ctx.baseHash) {
     if (!ctx.policy.allowRestart) {
       plan.hold({
         guest: guest.name,

@@ -84,6 +84,7 @@ export class Controller {
     this.queue.shutDown();
     const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref());
     await Promise.race([Promise.all(this.workers), grace]);
+    await this.options.journal.flush();
   }
 
   get stoppingSignal(): AbortSignal {

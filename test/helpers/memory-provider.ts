@@ -29,7 +29,7 @@ interface Dom {
   reason: string;
   persistent: boolean;
   autostart: boolean;
-  owner?: { guest: string; definitionHash?: string };
+  owner?: { guest: string; definitionHash?: string; baseHash?: string };
   runId: number;
 }
 
@@ -97,7 +97,7 @@ export class MemoryProvider implements Provider {
       if (d?.owner)
         out.set(detailKey(r), {
           owner: d.owner,
-          ...(d.owner.definitionHash ? { liveDefinitionHash: d.owner.definitionHash } : {}),
+          ...(d.owner.baseHash ? { liveBaseHash: d.owner.baseHash } : {}),
         });
       else out.set(detailKey(r), {});
     }
@@ -111,7 +111,7 @@ export class MemoryProvider implements Provider {
     const dom = h.domains.get(g.domainName);
     switch (a.kind) {
       case 'define': {
-        const hash = guestDefinition(ctx.desired, g)?.hash;
+        const def = guestDefinition(ctx.desired, g);
         h.domains.set(g.domainName, {
           name: g.domainName,
           uuid: guestUuid(g),
@@ -119,7 +119,10 @@ export class MemoryProvider implements Provider {
           reason: dom?.reason ?? 'unknown',
           persistent: true,
           autostart: false,
-          owner: { guest: g.name, ...(hash ? { definitionHash: hash } : {}) },
+          owner: {
+            guest: g.name,
+            ...(def ? { definitionHash: def.hash, baseHash: def.baseHash } : {}),
+          },
           runId: dom?.runId ?? -1,
         });
         return Promise.resolve({ message: 'defined' });

@@ -33,7 +33,7 @@ export async function define(
   const xml = prepareDefinition(def.xml, {
     name: guest.domainName,
     uuid: guestUuid(guest),
-    owner: { guest: guest.name, definitionHash: def.hash },
+    owner: { guest: guest.name, definitionHash: def.hash, baseHash: def.baseHash },
   });
   const link = links.link(a.host);
   await link.call('define', (api) => api.defineXml(xml));

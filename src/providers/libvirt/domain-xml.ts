@@ -30,7 +30,10 @@ const escapeAttr = (s: string): string =>
 /** The `<vw:guest …/>` element, as given to virDomainSetMetadata or put inside `<metadata>`. */
 export function ownershipElement(owner: Ownership): string {
   const hash =
-    owner.definitionHash === undefined ? '' : ` definition="${escapeAttr(owner.definitionHash)}"`;
+    (owner.definitionHash === undefined
+      ? ''
+      : ` definition="${escapeAttr(owner.definitionHash)}"`) +
+    (owner.baseHash === undefined ? '' : ` base="${escapeAttr(owner.baseHash)}"`);
   return `<${OWNER_PREFIX}:guest xmlns:${OWNER_PREFIX}="${OWNER_NS}" name="${escapeAttr(owner.guest)}"${hash}/>`;
 }
 
@@ -102,5 +105,10 @@ export function parseOwnership(element: string | undefined): Ownership | undefin
   const guest = attrs['@_name'];
   if (guest === undefined) return undefined;
   const hash = attrs['@_definition'];
-  return hash === undefined ? { guest } : { guest, definitionHash: hash };
+  const base = attrs['@_base'];
+  return {
+    guest,
+    ...(hash !== undefined ? { definitionHash: hash } : {}),
+    ...(base !== undefined ? { baseHash: base } : {}),
+  };
 }

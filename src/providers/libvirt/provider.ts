@@ -75,10 +75,10 @@ export class LibvirtProvider implements Provider {
             .catch(() => undefined);
         const [config, live] = await Promise.all([read(false), read(true)]);
         const owner = parseOwnership(config);
-        const liveHash = parseOwnership(live)?.definitionHash;
+        const liveHash = parseOwnership(live)?.baseHash;
         out.set(detailKey(r), {
           ...(owner ? { owner } : {}),
-          ...(liveHash !== undefined ? { liveDefinitionHash: liveHash } : {}),
+          ...(liveHash !== undefined ? { liveBaseHash: liveHash } : {}),
         });
       }),
     );

@@ -102,7 +102,8 @@ function instance(
 ): ObservedGuest {
   const owner = o.owned ?? g;
   const base = owner === false ? g : owner;
-  const hash = guestDefinition(desiredOf({ guests: [base] }), base)?.hash;
+  const def = guestDefinition(desiredOf({ guests: [base] }), base);
+  const hash = def?.hash;
   const { owned: _o, live, ...rest } = o;
   return {
     domainName: g.domainName,
@@ -119,8 +120,11 @@ function instance(
       ? { details: {} }
       : {
           details: {
-            owner: { guest: owner.name, ...(hash !== undefined ? { definitionHash: hash } : {}) },
-            ...(active ? { liveDefinitionHash: live ?? hash ?? '' } : {}),
+            owner: {
+              guest: owner.name,
+              ...(def !== undefined ? { definitionHash: def.hash, baseHash: def.baseHash } : {}),
+            },
+            ...(active ? { liveBaseHash: live ?? def?.baseHash ?? '' } : {}),
           },
         }),
     ...rest,
