@@ -1,8 +1,8 @@
 /**
  * Jest runs the TypeScript sources directly as ESM through @swc/jest (transpile only;
- * `npm run typecheck` does the type checking). Integration tests that start libvirtd hosts
- * and QEMU guests live under test/integration and share the machine's two cores, so they
- * run one file at a time (see `maxWorkers`).
+ * `npm run typecheck` does the type checking). Integration tests start their own libvirtd hosts
+ * and QEMU guests (test/lab); labs run side by side safely (separate ports and folders), two
+ * test files at a time on this two-core machine.
  */
 /** @type {import('jest').Config} */
 export default {

@@ -1,0 +1,103 @@
+/** Domain XML of the lab's guests: the tiny TCG guest (qemu driver) and test-driver domains. */
+import { createHash } from 'node:crypto';
+import { LabError, LabErrorCode } from './errors.js';
+import type { GuestXmlOptions } from './types.js';
+
+const GUEST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Throw LAB_BAD_INPUT unless `name` is safe both as a domain name and as a file name. */
+export function checkGuestName(name: string, what = 'guest name'): void {
+  if (!GUEST_NAME.test(name)) {
+    throw new LabError(
+      LabErrorCode.BadInput,
+      `${what} ${JSON.stringify(name)} must be 1-63 letters, digits, '_', '.' or '-', starting with a letter or digit`,
+    );
+  }
+}
+
+/** A UUID derived from the guest name (SHA-256, version 4 and variant bits set), stable across runs. */
+export function uuidForName(name: string): string {
+  const hex = createHash('sha256').update(`virtwarden-lab-guest:${name}`).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function checkedUuid(name: string, uuid: string | undefined): string {
+  if (uuid === undefined) return uuidForName(name);
+  if (!UUID.test(uuid))
+    throw new LabError(LabErrorCode.BadInput, `uuid ${JSON.stringify(uuid)} is not a UUID`);
+  return uuid.toLowerCase();
+}
+
+function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/'/g, '&apos;')
+    .replace(/"/g, '&quot;');
+}
+
+/** Domain XML of a tiny TCG guest booting `kernel` and logging its serial port to `serialLog`. */
+export function tinyGuestXml(
+  name: string,
+  kernel: string,
+  serialLog: string,
+  opts: GuestXmlOptions = {},
+): string {
+  checkGuestName(name);
+  const memory = opts.memoryMiB ?? 32;
+  if (!Number.isInteger(memory) || memory < 4 || memory > 65_536) {
+    throw new LabError(
+      LabErrorCode.BadInput,
+      `memoryMiB must be an integer from 4 to 65536, got ${String(memory)}`,
+    );
+  }
+  const metadata = opts.metadata === undefined ? '' : `\n  <metadata>${opts.metadata}</metadata>`;
+  return `<domain type='qemu'>
+  <name>${name}</name>
+  <uuid>${checkedUuid(name, opts.uuid)}</uuid>${metadata}
+  <memory unit='MiB'>${String(memory)}</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>${escapeXml(kernel)}</kernel>
+  </os>
+  <features><acpi/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' model='none'/>
+    <controller type='scsi' index='0' model='virtio-scsi'/>
+    <serial type='file'>
+      <source path='${escapeXml(serialLog)}' append='on'/>
+      <target port='0'/>
+    </serial>
+    <memballoon model='none'/>${opts.extraDevices === undefined ? '' : `\n    ${opts.extraDevices}`}
+  </devices>
+</domain>
+`;
+}
+
+/** Domain XML for the test driver; `running` becomes <test:runstate> (honoured in node XML files). */
+export function testDriverGuestXml(
+  name: string,
+  opts: { uuid?: string; running?: boolean } = {},
+): string {
+  checkGuestName(name);
+  const runstate =
+    opts.running === undefined
+      ? ''
+      : `\n  <test:runstate>${opts.running ? '1' : '5'}</test:runstate>`;
+  return `<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+  <name>${name}</name>
+  <uuid>${checkedUuid(name, opts.uuid)}</uuid>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>${runstate}
+</domain>
+`;
+}

@@ -1,0 +1,129 @@
+/*
+ * The tiny lab guest: prints "booted" once, then "uptime Ns" every second on COM1, idling in
+ * `hlt` between 100 Hz PIT ticks. The counter lives in guest RAM, so it continues across a live
+ * migration or a managed save and restarts from 1 after a reboot: that is what tests look at.
+ * It has no ACPI support, so it ignores `virsh shutdown`.
+ */
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+
+#define COM1 0x3F8
+#define PIT_HZ 100
+#define PIT_INPUT_HZ 1193182
+
+static inline void outb(u16 port, u8 value) { __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port)); }
+static inline u8 inb(u16 port) {
+  u8 value;
+  __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+  return value;
+}
+
+static void serial_init(void) {
+  outb(COM1 + 1, 0x00); /* no UART interrupts: we poll */
+  outb(COM1 + 3, 0x80); /* DLAB on */
+  outb(COM1 + 0, 0x01); /* divisor 1: 115200 baud */
+  outb(COM1 + 1, 0x00);
+  outb(COM1 + 3, 0x03); /* 8N1, DLAB off */
+  outb(COM1 + 2, 0xC7); /* FIFO on and cleared */
+}
+
+static void serial_putc(char c) {
+  while ((inb(COM1 + 5) & 0x20) == 0) {
+  }
+  outb(COM1, (u8)c);
+}
+
+static void serial_puts(const char *s) {
+  while (*s) serial_putc(*s++);
+}
+
+static void serial_putu(u32 n) {
+  char digits[10];
+  int count = 0;
+  do {
+    digits[count++] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  while (count > 0) serial_putc(digits[--count]);
+}
+
+struct idt_entry {
+  u16 offset_low, selector;
+  u8 zero, type_attr;
+  u16 offset_high;
+} __attribute__((packed));
+
+struct idt_pointer {
+  u16 limit;
+  u32 base;
+} __attribute__((packed));
+
+/* Vectors 0-31 stay absent on purpose: a CPU exception triple-faults and resets the guest, which
+ * a test sees as a second "booted" banner instead of a silent hang. */
+#define IDT_ENTRIES 48
+static struct idt_entry idt[IDT_ENTRIES];
+
+extern void irq0_stub(void);
+extern void ignore_stub(void);
+
+static void idt_set(int vector, void (*handler)(void)) {
+  u32 address = (u32)handler;
+  idt[vector].offset_low = (u16)(address & 0xFFFF);
+  idt[vector].selector = 0x08;
+  idt[vector].zero = 0;
+  idt[vector].type_attr = 0x8E; /* present, ring 0, 32-bit interrupt gate */
+  idt[vector].offset_high = (u16)(address >> 16);
+}
+
+static void idt_init(void) {
+  idt_set(32, irq0_stub);
+  idt_set(39, ignore_stub); /* spurious IRQ7 */
+  idt_set(47, ignore_stub); /* spurious IRQ15 */
+  struct idt_pointer pointer = {sizeof idt - 1, (u32)idt};
+  __asm__ volatile("lidt %0" : : "m"(pointer));
+}
+
+/* Remap the PICs to vectors 32-47 and unmask only IRQ0 (the PIT). */
+static void pic_init(void) {
+  outb(0x20, 0x11);
+  outb(0xA0, 0x11);
+  outb(0x21, 0x20);
+  outb(0xA1, 0x28);
+  outb(0x21, 0x04);
+  outb(0xA1, 0x02);
+  outb(0x21, 0x01);
+  outb(0xA1, 0x01);
+  outb(0x21, 0xFE);
+  outb(0xA1, 0xFF);
+}
+
+static void pit_init(void) {
+  u32 divisor = PIT_INPUT_HZ / PIT_HZ;
+  outb(0x43, 0x36); /* channel 0, lobyte/hibyte, mode 3 (square wave) */
+  outb(0x40, (u8)(divisor & 0xFF));
+  outb(0x40, (u8)(divisor >> 8));
+}
+
+static volatile u32 ticks;
+
+void on_timer_tick(void) { ticks++; }
+
+void kmain(void) {
+  serial_init();
+  serial_puts("\nbooted\n"); /* own line: SeaBIOS may have written to COM1 before us */
+  idt_init();
+  pic_init();
+  pit_init();
+  u32 reported = 0;
+  for (;;) {
+    __asm__ volatile("sti; hlt" ::: "memory"); /* sti's shadow makes the pair atomic */
+    u32 seconds = ticks / PIT_HZ;
+    if (seconds != reported) {
+      reported = seconds;
+      serial_puts("uptime ");
+      serial_putu(seconds);
+      serial_puts("s\n");
+    }
+  }
+}
