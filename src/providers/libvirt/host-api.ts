@@ -30,7 +30,10 @@ export interface MigrateParams {
   readonly unsafe?: boolean;
 }
 
-export type DeviceScope = { readonly live: boolean; readonly config: boolean };
+export interface DeviceScope {
+  readonly live: boolean;
+  readonly config: boolean;
+}
 
 export type HostEvent =
   | {

@@ -1,0 +1,22 @@
+{
+  "targets": [
+    {
+      "target_name": "virtwarden_libvirt",
+      "sources": [
+        "src/addon.cc",
+        "src/job.cc",
+        "src/connection.cc",
+        "src/domain.cc",
+        "src/migrate.cc",
+        "src/storage.cc",
+        "src/events.cc",
+        "src/convert.cc"
+      ],
+      "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(pkg-config --cflags libvirt)"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "libraries": ["<!@(pkg-config --libs libvirt)"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"]
+    }
+  ]
+}

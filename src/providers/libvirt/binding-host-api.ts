@@ -1,0 +1,209 @@
+/**
+ * The provider's host seam (`HostApi`) implemented with the native binding: one connection per
+ * host, keepalive on, events subscribed (a closed connection makes the host "not alive").
+ */
+import { openConnection, type LibvirtConnection } from './binding.js';
+import type { LibvirtEvent } from './binding-types.js';
+import {
+  AFFECT,
+  DEVICE_FLAGS,
+  METADATA_TYPES,
+  MIGRATE_FLAGS,
+  UNDEFINE_FLAGS,
+  XML_FLAGS,
+} from './binding-constants.js';
+import { OWNER_NS } from './domain-xml.js';
+import type { DeviceScope, DomainRow, HostApi, HostEvent, MigrateParams } from './host-api.js';
+import { LibvirtError } from './libvirt-error.js';
+
+const isTestDriver = (uri: string): boolean => /^test(\+[a-z]+)?:/i.test(uri);
+
+function scopeFlags(s: DeviceScope): number {
+  return (s.live ? DEVICE_FLAGS.live : 0) | (s.config ? DEVICE_FLAGS.config : 0);
+}
+
+/** The address the destination should listen on for migration data, when the URI names one. */
+function listenAddressOf(migrateUri: string | undefined): string | undefined {
+  if (migrateUri === undefined) return undefined;
+  try {
+    const host = new URL(migrateUri).hostname.replace(/^\[|\]$/g, '');
+    return /^[\d.]+$|:/.test(host) ? host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+class BindingHostApi implements HostApi {
+  readonly conn: LibvirtConnection;
+  readonly canMigrate: boolean;
+  readonly canHotplug: boolean;
+  private closed = false;
+
+  constructor(conn: LibvirtConnection, uri: string) {
+    this.conn = conn;
+    this.canMigrate = !isTestDriver(uri);
+    this.canHotplug = !isTestDriver(uri);
+    conn.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  async listDomains(): Promise<readonly DomainRow[]> {
+    const rows = await this.conn.listAllDomains();
+    return rows.map((r) => ({
+      name: r.name,
+      uuid: r.uuid,
+      id: r.id,
+      state: r.state,
+      reason: r.reason,
+      persistent: r.persistent,
+      autostart: r.autostart,
+      managedSave: r.managedSave,
+    }));
+  }
+
+  async ownerElement(domain: string, live: boolean): Promise<string | undefined> {
+    const s = await this.conn.getMetadata(
+      domain,
+      METADATA_TYPES.element,
+      OWNER_NS,
+      live ? AFFECT.live : AFFECT.config,
+    );
+    return s ?? undefined;
+  }
+
+  async defineXml(xml: string): Promise<void> {
+    await this.conn.defineXml(xml);
+  }
+
+  async undefine(domain: string): Promise<void> {
+    const all =
+      UNDEFINE_FLAGS.managedSave |
+      UNDEFINE_FLAGS.snapshotsMetadata |
+      UNDEFINE_FLAGS.checkpointsMetadata |
+      UNDEFINE_FLAGS.nvram;
+    // Drivers accept different subsets (the test driver has no NVRAM): fall back step by step.
+    for (const flags of [all, UNDEFINE_FLAGS.managedSave | UNDEFINE_FLAGS.snapshotsMetadata, 0]) {
+      try {
+        await this.conn.undefine(domain, flags);
+        return;
+      } catch (err) {
+        const unsupported =
+          err instanceof LibvirtError &&
+          ['VIR_ERR_INVALID_ARG', 'VIR_ERR_NO_SUPPORT', 'VIR_ERR_ARGUMENT_UNSUPPORTED'].includes(
+            err.codeName,
+          );
+        if (!unsupported || flags === 0) throw err;
+      }
+    }
+  }
+
+  start(domain: string): Promise<void> {
+    return this.conn.start(domain);
+  }
+  shutdown(domain: string): Promise<void> {
+    return this.conn.shutdown(domain);
+  }
+  destroy(domain: string): Promise<void> {
+    return this.conn.destroy(domain);
+  }
+
+  async domainState(domain: string): Promise<{ state: string; reason: string } | undefined> {
+    try {
+      const s = await this.conn.getState(domain);
+      return { state: s.state, reason: s.reason };
+    } catch (err) {
+      if (err instanceof LibvirtError && err.codeName === 'VIR_ERR_NO_DOMAIN') return undefined;
+      throw err;
+    }
+  }
+
+  setAutostart(domain: string, on: boolean): Promise<void> {
+    return this.conn.setAutostart(domain, on);
+  }
+
+  async migrate(domain: string, to: HostApi, params: MigrateParams): Promise<void> {
+    if (!(to instanceof BindingHostApi))
+      throw new TypeError('migration target is not a libvirt host');
+    const flags =
+      (params.live ? MIGRATE_FLAGS.live : MIGRATE_FLAGS.offline) |
+      MIGRATE_FLAGS.persistDest |
+      MIGRATE_FLAGS.abortOnError |
+      (params.undefineSource ? MIGRATE_FLAGS.undefineSource : 0) |
+      (params.unsafe === true ? MIGRATE_FLAGS.unsafe : 0);
+    const listen = listenAddressOf(params.migrateUri);
+    await this.conn.migrate3(domain, to.conn, {
+      flags,
+      ...(params.migrateUri !== undefined ? { migrateUri: params.migrateUri } : {}),
+      ...(listen !== undefined ? { listenAddress: listen } : {}),
+      ...(params.bandwidthMiBps !== undefined ? { bandwidth: params.bandwidthMiBps } : {}),
+      ...(params.maxDowntimeMs !== undefined ? { maxDowntimeMs: params.maxDowntimeMs } : {}),
+    });
+  }
+
+  attachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void> {
+    return this.conn.attachDevice(domain, xml, scopeFlags(scope));
+  }
+  detachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void> {
+    return this.conn.detachDevice(domain, xml, scopeFlags(scope));
+  }
+  updateDevice(domain: string, xml: string, scope: DeviceScope): Promise<void> {
+    return this.conn.updateDevice(domain, xml, scopeFlags(scope));
+  }
+  domainXml(domain: string, inactive: boolean): Promise<string> {
+    return this.conn.domainXml(domain, inactive ? XML_FLAGS.inactive : 0);
+  }
+
+  async subscribe(listener: (event: HostEvent) => void): Promise<() => void> {
+    const handler = (e: LibvirtEvent): void => {
+      switch (e.type) {
+        case 'lifecycle':
+          listener({ type: 'lifecycle', domain: e.domain, event: e.event, detail: e.detail });
+          return;
+        case 'reboot':
+          listener({ type: 'reboot', domain: e.domain });
+          return;
+        case 'device-added':
+        case 'device-removed':
+          listener({ type: e.type, domain: e.domain, device: e.device });
+          return;
+        case 'io-error':
+          listener({ type: 'io-error', domain: e.domain, reason: e.reason, device: e.device });
+          return;
+        case 'job-completed':
+          listener({ type: 'job-completed', domain: e.domain });
+          return;
+        case 'close':
+          listener({ type: 'closed', reason: e.reason });
+          return;
+      }
+    };
+    this.conn.on('event', handler);
+    await this.conn.subscribe();
+    return () => {
+      this.conn.off('event', handler);
+    };
+  }
+
+  isAlive(): boolean {
+    return !this.closed && this.conn.isAlive();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.conn.close();
+  }
+}
+
+export async function connectHost(
+  uri: string,
+  keepalive: { readonly intervalSeconds: number; readonly count: number },
+): Promise<HostApi> {
+  const conn = await openConnection(uri);
+  // Remote connections only: the in-process test driver has nothing to keep alive.
+  if (!/^test:/i.test(uri)) {
+    await conn.setKeepAlive(keepalive.intervalSeconds, keepalive.count).catch(() => undefined);
+    await conn.subscribe().catch(() => undefined);
+  }
+  return new BindingHostApi(conn, uri);
+}
