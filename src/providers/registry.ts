@@ -30,7 +30,9 @@ export async function openProviders(
   options: ProviderOptions,
 ): Promise<Map<string, Provider>> {
   const entries = await Promise.all(
-    [...desired.sites.values()].map(async (s) => [s.name, await createProvider(s, options)] as const),
+    [...desired.sites.values()].map(
+      async (s) => [s.name, await createProvider(s, options)] as const,
+    ),
   );
   return new Map(entries);
 }

@@ -103,7 +103,6 @@ function instance(
   const owner = o.owned ?? g;
   const base = owner === false ? g : owner;
   const def = guestDefinition(desiredOf({ guests: [base] }), base);
-  const hash = def?.hash;
   const { owned: _o, live, ...rest } = o;
   return {
     domainName: g.domainName,

@@ -27,7 +27,9 @@ describe('controller lock', () => {
 
   it('waits for the holder with a timeout, and gets the lock when it is released', async () => {
     const first = await acquireLock(dir, 'virtwarden apply');
-    setTimeout(() => void first.release(), 150);
+    setTimeout(() => {
+      void first.release();
+    }, 150);
     const t0 = Date.now();
     const second = await acquireLock(dir, 'virtwarden apply', 5_000, 20);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
