@@ -32,6 +32,8 @@ export interface ObservedVolume {
   readonly name: string;
   readonly path: string;
   readonly capacityBytes: number;
+  /** raw, qcow2, … */
+  readonly format?: string;
   /** Path of the backing file (copy-on-write overlays). */
   readonly backingPath?: string;
 }

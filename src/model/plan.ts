@@ -51,6 +51,7 @@ export type ActionReason =
   | 'disk-extra'
   | 'disk-changed'
   | 'volume-missing'
+  | 'volume-too-small'
   | 'volume-unmapped';
 
 export interface DiskChange {
@@ -62,8 +63,13 @@ export interface DiskChange {
   readonly live: boolean;
   /** The libvirt `<disk>` element to attach, detach or update. */
   readonly xml?: string;
-  /** For volume actions: the pool, name and the volume XML to create. */
-  readonly volume?: { readonly pool: string; readonly name: string; readonly xml?: string };
+  /** For volume actions: the pool, name, the volume XML to create, or the size to grow to. */
+  readonly volume?: {
+    readonly pool: string;
+    readonly name: string;
+    readonly xml?: string;
+    readonly capacityBytes?: number;
+  };
 }
 
 export interface Action {

@@ -29,6 +29,11 @@ export interface PlanPolicy {
   readonly history: ReadonlyMap<string, GuestHistory>;
   /** ms since epoch, for the failure ladder's time windows. */
   readonly now: number;
+  /**
+   * Volumes virtwarden created (from its local inventory), keyed `site/pool/name`, with the
+   * guest they were created for. Only these may ever be deleted, and only with allowDataLoss.
+   */
+  readonly ownedVolumes?: ReadonlyMap<string, string>;
   /** Crash-loop backoff between restarts (default 5 s doubling to 5 min). */
   readonly restartBackoff?: { readonly baseMs: number; readonly capMs: number };
 }

@@ -39,7 +39,9 @@ describe('controller lock', () => {
   it('takes over a lock left by a process that died', async () => {
     const child = spawn(process.execPath, ['-e', '0']);
     const deadPid = await new Promise<number>((resolve) => {
-      child.on('exit', () => resolve(child.pid ?? 0));
+      child.on('exit', () => {
+        resolve(child.pid ?? 0);
+      });
     });
     const { hostname } = await import('node:os');
     await writeFile(
