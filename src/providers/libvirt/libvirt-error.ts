@@ -39,8 +39,9 @@ export class LibvirtError extends VirtwardenError {
 
 /** A native rejection (`{code, domain, message, libvirt: true}`) as a LibvirtError. */
 export function toLibvirtError(err: unknown): unknown {
-  if (err instanceof Error && (err as { libvirt?: boolean }).libvirt === true) {
-    const e = err as Error & { code: number; domain: number };
+  // Duck-typed: the native error comes from Node's main realm, not always this one's `Error`.
+  if (typeof err === 'object' && err !== null && (err as { libvirt?: unknown }).libvirt === true) {
+    const e = err as { code: number; domain: number; message: string };
     return new LibvirtError(e.code, e.domain, e.message);
   }
   return err;
