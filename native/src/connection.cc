@@ -51,6 +51,7 @@ void Connection::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod("getState", &Connection::GetState),
           InstanceMethod("getMetadata", &Connection::GetMetadata),
           InstanceMethod("setMetadata", &Connection::SetMetadata),
+          InstanceMethod("metadataPair", &Connection::MetadataPair),
           InstanceMethod("attachDevice", &Connection::AttachDevice),
           InstanceMethod("detachDevice", &Connection::DetachDevice),
           InstanceMethod("updateDevice", &Connection::UpdateDevice),

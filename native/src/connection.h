@@ -65,6 +65,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value GetState(const Napi::CallbackInfo& info);
   Napi::Value GetMetadata(const Napi::CallbackInfo& info);
   Napi::Value SetMetadata(const Napi::CallbackInfo& info);
+  Napi::Value MetadataPair(const Napi::CallbackInfo& info);
   Napi::Value AttachDevice(const Napi::CallbackInfo& info);
   Napi::Value DetachDevice(const Napi::CallbackInfo& info);
   Napi::Value UpdateDevice(const Napi::CallbackInfo& info);

@@ -282,3 +282,46 @@ Napi::Value Connection::BlockResize(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace vw
+
+namespace vw {
+
+// metadataPair(name, type, uri, withLive): the persistent and (when asked) the live metadata of
+// one domain in a single lookup; null where there is none. Used for ownership records.
+Napi::Value Connection::MetadataPair(const Napi::CallbackInfo& info) {
+  int type = info[1].As<Napi::Number>().Int32Value();
+  std::string uri = info.Length() > 2 && info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
+  bool with_live = info.Length() > 3 && info[3].ToBoolean().Value();
+  struct Pair {
+    std::string config, live;
+    bool has_config = false, has_live = false;
+  };
+  auto out = std::make_shared<Pair>();
+  auto read = [type, uri](virDomainPtr d, unsigned int flags, std::string& to, bool& has) {
+    counted();
+    char* s = virDomainGetMetadata(d, type, uri.empty() ? nullptr : uri.c_str(), flags);
+    if (s != nullptr) {
+      to = s;
+      has = true;
+      free(s);
+      return true;
+    }
+    virErrorPtr e = virGetLastError();
+    bool absent = e != nullptr && (e->code == VIR_ERR_NO_DOMAIN_METADATA || e->code == VIR_ERR_OPERATION_INVALID);
+    if (absent) virResetLastError();
+    return absent;
+  };
+  return DomainCall(
+      this, info, "domain name",
+      [out, read, with_live](virDomainPtr d, LambdaJob&) {
+        if (!read(d, VIR_DOMAIN_AFFECT_CONFIG, out->config, out->has_config)) return false;
+        return !with_live || read(d, VIR_DOMAIN_AFFECT_LIVE, out->live, out->has_live);
+      },
+      [out](Napi::Env env, LambdaJob&) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("config", out->has_config ? Napi::Value(Napi::String::New(env, out->config)) : env.Null());
+        o.Set("live", out->has_live ? Napi::Value(Napi::String::New(env, out->live)) : env.Null());
+        return o;
+      });
+}
+
+}  // namespace vw

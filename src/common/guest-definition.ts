@@ -79,8 +79,20 @@ function mergeDisks(
   return new XMLBuilder({ ...OPTIONS, suppressEmptyNode: true }).build(doc);
 }
 
+// Desired state is immutable: compute each guest's definition once per load.
+const memo = new WeakMap<Desired, WeakMap<Guest, GuestDefinitionXml | undefined>>();
+
 /** undefined for guests without a definition file (oVirt guests). */
 export function guestDefinition(desired: Desired, guest: Guest): GuestDefinitionXml | undefined {
+  let perDesired = memo.get(desired);
+  if (!perDesired) memo.set(desired, (perDesired = new WeakMap()));
+  if (perDesired.has(guest)) return perDesired.get(guest);
+  const def = computeDefinition(desired, guest);
+  perDesired.set(guest, def);
+  return def;
+}
+
+function computeDefinition(desired: Desired, guest: Guest): GuestDefinitionXml | undefined {
   if (guest.definition === undefined) return undefined;
   const disks = desiredDisks(desired, guest);
   const xml = mergeDisks(guest.definition.xml, disks);

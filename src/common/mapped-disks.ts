@@ -64,10 +64,20 @@ export function diskXml(m: StorageMapping, d: MappedDisk): string {
   ].join('');
 }
 
+const byGuest = new WeakMap<Desired, ReadonlyMap<string, StorageMapping[]>>();
+
 export function mappingsOf(desired: Desired, guest: Guest): StorageMapping[] {
-  return [...desired.storage.values()]
-    .filter((m) => m.guest === guest.name)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  let index = byGuest.get(desired);
+  if (!index) {
+    const m = new Map<string, StorageMapping[]>();
+    for (const s of [...desired.storage.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const list = m.get(s.guest);
+      if (list) list.push(s);
+      else m.set(s.guest, [s]);
+    }
+    byGuest.set(desired, (index = m));
+  }
+  return index.get(guest.name) ?? [];
 }
 
 export function desiredDisks(desired: Desired, guest: Guest): DesiredDisk[] {

@@ -34,6 +34,10 @@ export interface DetailRequest {
   readonly domainName: string;
   /** The host holding the definition (libvirt); absent for engine sites. */
   readonly host?: string;
+  /** The domain runs: read what its running instance carries too. */
+  readonly active?: boolean;
+  /** Also read the running guest's disks (guests with storage mappings). */
+  readonly liveDisks?: boolean;
 }
 
 export function detailKey(r: DetailRequest): string {

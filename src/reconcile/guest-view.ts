@@ -3,7 +3,7 @@
  * defined, where it runs, and which hosts cannot be seen (so it *may* be running there).
  */
 import type { Desired, Guest } from '../model/desired.js';
-import type { Observed, ObservedGuest, ObservedHost } from '../model/observed.js';
+import type { Observed, ObservedGuest, ObservedHost, ObservedSite } from '../model/observed.js';
 import type { EffectivePlacement } from './effective.js';
 import type { GuestHistory } from './policy.js';
 
@@ -19,6 +19,24 @@ export interface GuestView {
    * hosts (at every site) and the host it last ran on.
    */
   readonly blindHosts: readonly string[];
+}
+
+// Observations are immutable: index each site's guests by domain name once (a plan looks up
+// every guest, so a scan per guest would make planning quadratic).
+const indexes = new WeakMap<ObservedSite, ReadonlyMap<string, readonly ObservedGuest[]>>();
+
+function byDomain(site: ObservedSite): ReadonlyMap<string, readonly ObservedGuest[]> {
+  let index = indexes.get(site);
+  if (!index) {
+    const m = new Map<string, ObservedGuest[]>();
+    for (const g of site.guests) {
+      const list = m.get(g.domainName);
+      if (list) list.push(g);
+      else m.set(g.domainName, [g]);
+    }
+    indexes.set(site, (index = m));
+  }
+  return index;
 }
 
 export function hostOf(observed: Observed, host: string): ObservedHost | undefined {
@@ -45,7 +63,7 @@ export function gatherGuestView(
   for (const siteName of placement.sites) {
     const site = observed.sites.get(siteName);
     if (!site) continue;
-    for (const g of site.guests) if (g.domainName === guest.domainName) instances.push(g);
+    instances.push(...(byDomain(site).get(guest.domainName) ?? []));
   }
   const definedOn = new Map<string, ObservedGuest>();
   for (const g of instances) if (g.persistent && g.host !== undefined) definedOn.set(g.host, g);

@@ -42,9 +42,11 @@ export class DetailCache {
 }
 
 function request(g: ObservedGuest): DetailRequest {
-  return g.host === undefined
-    ? { domainName: g.domainName }
-    : { domainName: g.domainName, host: g.host };
+  return {
+    domainName: g.domainName,
+    active: g.active,
+    ...(g.host !== undefined ? { host: g.host } : {}),
+  };
 }
 
 function unreachableSite(p: Provider, desired: Desired, reason: string): ObservedSite {

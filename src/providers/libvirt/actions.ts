@@ -49,7 +49,7 @@ export async function define(
 export async function undefine(links: HostLookup, a: Action, guest: Guest): Promise<ActionOutcome> {
   const link = links.link(a.host);
   const owner = parseOwnership(
-    await link.call('read metadata', (api) => api.ownerElement(guest.domainName, false)),
+    (await link.call('read metadata', (api) => api.ownerElements(guest.domainName, false))).config,
   );
   if (owner?.guest !== guest.name) {
     throw new TerminalError(

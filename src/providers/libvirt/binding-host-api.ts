@@ -62,14 +62,17 @@ class BindingHostApi implements HostApi {
     }));
   }
 
-  async ownerElement(domain: string, live: boolean): Promise<string | undefined> {
-    const s = await this.conn.getMetadata(
+  async ownerElements(
+    domain: string,
+    withLive: boolean,
+  ): Promise<{ config?: string; live?: string }> {
+    const { config, live } = await this.conn.metadataPair(
       domain,
       METADATA_TYPES.element,
       OWNER_NS,
-      live ? AFFECT.live : AFFECT.config,
+      withLive,
     );
-    return s ?? undefined;
+    return { ...(config !== null ? { config } : {}), ...(live !== null ? { live } : {}) };
   }
 
   async defineXml(xml: string): Promise<void> {

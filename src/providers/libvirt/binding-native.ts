@@ -63,6 +63,12 @@ export interface NativeConnection {
     uri: string | null,
     flags: number,
   ): Promise<string | null>;
+  metadataPair(
+    name: string,
+    type: number,
+    uri: string | null,
+    withLive: boolean,
+  ): Promise<{ config: string | null; live: string | null }>;
   setMetadata(
     name: string,
     type: number,

@@ -188,6 +188,15 @@ export class LibvirtConnection extends EventEmitter<{
   getMetadata(name: string, type: number, uri: string | null, flags = 0): Promise<string | null> {
     return call(this.n.getMetadata(name, type, uri, flags));
   }
+  /** Persistent and (with `withLive`) live metadata in one lookup; null where there is none. */
+  metadataPair(
+    name: string,
+    type: number,
+    uri: string | null,
+    withLive: boolean,
+  ): Promise<{ config: string | null; live: string | null }> {
+    return call(this.n.metadataPair(name, type, uri, withLive));
+  }
   setMetadata(
     name: string,
     type: number,

@@ -60,8 +60,11 @@ export type HostEvent =
 export interface HostApi {
   /** Every domain with its state, in bulk (a constant number of calls, whatever the count). */
   listDomains(): Promise<readonly DomainRow[]>;
-  /** virtwarden's `<metadata>` element of the persistent (or live) definition, if any. */
-  ownerElement(domain: string, live: boolean): Promise<string | undefined>;
+  /**
+   * virtwarden's `<metadata>` element of the persistent definition and, with `withLive`, of the
+   * running instance: one lookup for both.
+   */
+  ownerElements(domain: string, withLive: boolean): Promise<{ config?: string; live?: string }>;
   defineXml(xml: string): Promise<void>;
   /** Undefine, removing managed-save images, snapshot/checkpoint metadata and NVRAM with it. */
   undefine(domain: string): Promise<void>;

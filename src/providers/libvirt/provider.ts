@@ -69,11 +69,9 @@ export class LibvirtProvider implements Provider {
     await Promise.all(
       requests.map(async (r) => {
         const link = this.link(r.host);
-        const read = (live: boolean): Promise<string | undefined> =>
-          link
-            .call('read metadata', (api) => api.ownerElement(r.domainName, live))
-            .catch(() => undefined);
-        const [config, live] = await Promise.all([read(false), read(true)]);
+        const { config, live } = await link
+          .call('read metadata', (api) => api.ownerElements(r.domainName, r.active === true))
+          .catch(() => ({ config: undefined, live: undefined }));
         const owner = parseOwnership(config);
         const liveHash = parseOwnership(live)?.baseHash;
         out.set(detailKey(r), {
