@@ -5,7 +5,6 @@
 import { openConnection, type LibvirtConnection } from './binding.js';
 import type { LibvirtEvent } from './binding-types.js';
 import {
-  AFFECT,
   DEVICE_FLAGS,
   METADATA_TYPES,
   MIGRATE_FLAGS,
