@@ -48,7 +48,7 @@ class Pool {
     tsfn_ = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}),
                                           "virtwarden-libvirt", 0, 1);
     tsfn_.Unref(env);
-    for (int i = 0; i < 16; i++) std::thread([this] { Run(); }).detach();
+    for (int i = 0; i < 32; i++) std::thread([this] { Run(); }).detach();
   }
 
   void Submit(Napi::Env env, Job* job) {

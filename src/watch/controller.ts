@@ -260,6 +260,7 @@ export class Controller {
           journal.finished(a, r);
           this.metrics.actions.inc({ kind: a.kind, outcome: r.status });
           if (r.status === 'done') this.history.actionDone(a, this.now());
+          if (r.status === 'failed') this.history.actionFailed(a, this.now());
           const level = r.status === 'done' || r.status === 'skipped' ? 'info' : 'warn';
           this.log[level](
             {

@@ -71,6 +71,25 @@ export class HistoryBook {
     }
   }
 
+  /**
+   * A start that failed (the guest died while launching, or libvirt refused) used up an
+   * attempt like a crash does: counted, so a guest that cannot start still climbs the ladder.
+   */
+  actionFailed(a: Action, now: number): void {
+    if (a.kind !== 'start') return;
+    const h = this.get(a.guest);
+    const host = a.host ?? h.lastHost;
+    if (a.reason === 'failover') {
+      this.set(a.guest, {
+        ...h,
+        failovers: [...h.failovers, { from: h.lastHost ?? '?', at: now }],
+        ...(host !== undefined ? { lastHost: host } : {}),
+      });
+    } else if (host !== undefined) {
+      this.set(a.guest, { ...h, restarts: [...h.restarts, { host, at: now }], lastHost: host });
+    }
+  }
+
   /** The plan held a guest as FAULTED for good (not a backoff): remember it. */
   held(h: Hold, now: number): void {
     if (h.reason !== 'faulted' || h.retryAfterMs !== undefined) return;

@@ -43,6 +43,9 @@ Options:
       --listen HOST:PORT   operations endpoint: /healthz, /status, /metrics
                            (default 127.0.0.1:9474; port 0 picks a free one)
       --resync SECONDS     full resync period (default 60)
+      --restart-backoff-ms MS
+                           first wait between crash restarts of one guest, doubling up
+                           to 5 minutes (default 5000)
       --workers N          guests reconciled at once (default 4)
       --log-format F       json or pretty (default: pretty on a terminal, else json)
       --log-level L        trace, debug, info, warn, error (default info)
@@ -53,6 +56,7 @@ Options:
     const { values, positionals } = parseCommandArgs(argv, {
       listen: { type: 'string' },
       resync: { type: 'string' },
+      'restart-backoff-ms': { type: 'string' },
       workers: { type: 'string' },
       'log-format': { type: 'string' },
       'log-level': { type: 'string' },
@@ -90,6 +94,10 @@ Options:
       journal: new Journal(state, randomUUID()),
       workers,
       resyncSeconds,
+      restartBackoff: {
+        baseMs: positiveInt('restart-backoff-ms', values['restart-backoff-ms'], 5000),
+        capMs: 300_000,
+      },
     });
     controller.fencedHosts = new Set((await readFencing(state)).keys());
     attachHostLoss(controller, state, log);

@@ -18,6 +18,7 @@ export class HostLink {
   private readonly keepalive: { readonly intervalSeconds: number; readonly count: number };
   private readonly timeoutMs: number;
   private current: Promise<HostApi> | undefined;
+  private pendingOpen: Promise<HostApi> | undefined;
 
   constructor(
     host: LibvirtHost,
@@ -43,10 +44,18 @@ export class HostLink {
       this.current = undefined;
       if (api) void api.close().catch(() => undefined);
     }
-    const opening = this.bounded(
-      this.connector(this.host.uri, this.keepalive),
-      `connect to ${this.host.name}`,
-    );
+    // A connect to a frozen daemon can hang in libvirt until the daemon thaws. Never start a
+    // second one meanwhile: every hung attempt would hold a worker thread.
+    this.pendingOpen ??= this.connector(this.host.uri, this.keepalive)
+      .then((api) => {
+        // Opened after its caller gave up: keep it for the next caller rather than leak it.
+        this.current ??= Promise.resolve(api);
+        return api;
+      })
+      .finally(() => {
+        this.pendingOpen = undefined;
+      });
+    const opening = this.bounded(this.pendingOpen, `connect to ${this.host.name}`);
     this.current = opening;
     try {
       return await opening;

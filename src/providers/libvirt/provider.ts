@@ -19,6 +19,7 @@ import {
 import * as actions from './actions.js';
 import { parseOwnership } from './domain-xml.js';
 import { HostLink, type Connector } from './host-link.js';
+import { HostMonitor } from './host-monitor.js';
 import { observeHost } from './observe-host.js';
 
 const bindingConnector: Connector = async (uri, keepalive) =>
@@ -134,8 +135,13 @@ export class LibvirtProvider implements Provider {
     );
   }
 
-  subscribe(_listener: (event: ProviderEvent) => void): Promise<() => void> {
-    return Promise.resolve(() => undefined);
+  /** Events of every host, host loss and return included (see HostMonitor). */
+  async subscribe(listener: (event: ProviderEvent) => void): Promise<() => void> {
+    const monitors = [...this.links.values()].map((l) => new HostMonitor(l, this.site, listener));
+    await Promise.all(monitors.map((m) => m.start()));
+    return () => {
+      for (const m of monitors) m.stop();
+    };
   }
 
   async close(): Promise<void> {
