@@ -245,7 +245,12 @@ export class Controller {
       );
     }
     this.log.info(
-      { guest: key, actions: plan.actions.map((a) => a.id), trigger: trigger?.source },
+      {
+        guest: key,
+        actions: plan.actions.map((a) => a.id),
+        trigger: trigger?.source,
+        ...(trigger ? { sinceTriggerMs: this.now() - trigger.at } : {}),
+      },
       'acting',
     );
     const journal = this.options.journal;

@@ -96,7 +96,18 @@ export class WatchProcess {
     timeoutMs = 30_000,
   ): Promise<void> {
     const t0 = Date.now();
-    while (!(await probe())) {
+    const attempt = async (): Promise<boolean> => {
+      if (this.child.exitCode !== null)
+        throw new Error(
+          `watch exited (${this.child.exitCode}) while waiting for ${what}: ${this.stderr}`,
+        );
+      try {
+        return await probe();
+      } catch {
+        return false; // e.g. /status not answering for a moment
+      }
+    };
+    while (!(await attempt())) {
       if (Date.now() - t0 > timeoutMs) {
         throw new Error(
           `timed out waiting for ${what}\nlast logs:\n${this.logs
