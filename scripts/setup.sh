@@ -17,7 +17,7 @@ fi
 # Run: libvirt client library, libvirtd and QEMU for the lab, libgovirt for the oVirt check.
 PACKAGES=(
   pkg-config make g++ gcc binutils python3
-  libvirt-dev libvirt-clients libvirt-daemon qemu-system-x86
+  libvirt-dev libvirt-clients libvirt-daemon qemu-system-x86 qemu-utils
   util-linux procps iproute2
   gir1.2-govirt-1.0 python3-gi
 )

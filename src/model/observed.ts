@@ -13,6 +13,8 @@ export interface Ownership {
   readonly definitionHash?: string;
   /** Hash of the same definition without the disks of storage mappings. */
   readonly baseHash?: string;
+  /** How many mapped disks that definition carries (their live state must be compared). */
+  readonly mappedDisks?: number;
 }
 
 /** A disk as the running guest has it (from its live XML). */

@@ -44,6 +44,14 @@ export function detailKey(r: DetailRequest): string {
   return `${r.host ?? ''}/${r.domainName}`;
 }
 
+/** What a bulk observation should include besides hosts and guests. */
+export interface ObserveHints {
+  /** Storage pools the manifests use: report them and their volumes on every host. */
+  readonly pools?: readonly string[];
+  /** Volumes (`pool/name`) whose format and backing file matter (golden images). */
+  readonly volumeDetails?: readonly string[];
+}
+
 export interface ActionContext {
   readonly desired: Desired;
   readonly guest: Guest;
@@ -77,7 +85,7 @@ export interface Provider {
   readonly kind: 'libvirt' | 'ovirt';
   readonly site: string;
   verify(desired: Desired): Promise<readonly Check[]>;
-  observe(): Promise<ObservedSite>;
+  observe(hints?: ObserveHints): Promise<ObservedSite>;
   details(requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>>;
   apply(action: Action, ctx: ActionContext): Promise<ActionOutcome>;
   /** Start delivering events; returns a function that stops them. */

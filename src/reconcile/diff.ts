@@ -18,6 +18,7 @@ import { planRunning } from './guest-running.js';
 import { planAbsent, planStopped } from './guest-stopped.js';
 import { gatherGuestView, hostUsable } from './guest-view.js';
 import { PlanBuilder } from './plan-builder.js';
+import { planUnmappedVolumes } from './unmapped-volumes.js';
 import { EMPTY_HISTORY, type PlanPolicy } from './policy.js';
 
 export function diff(desired: Desired, observed: Observed, policy: PlanPolicy): Plan {
@@ -30,6 +31,7 @@ export function diff(desired: Desired, observed: Observed, policy: PlanPolicy): 
   const deps = startDependencies(desired);
   orderStarts(plan, deps, intents, policy, guests);
   orderStops(plan, deps, intents);
+  planUnmappedVolumes(desired, observed, policy, plan);
   if (policy.targets !== undefined) {
     const targets = policy.targets;
     plan.retain((g) => targets.has(g));

@@ -8,6 +8,7 @@ import { failureResponse } from './failure-ladder.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { siteOfHost, type DefinitionOutcome } from './guest-definitions.js';
 import { hostOf } from './guest-view.js';
+import { planLiveDisks, planVolumes } from './guest-storage.js';
 import { coldStartHost, failoverHost, moveTarget } from './placement.js';
 
 export function planRunning(ctx: GuestContext, defs: DefinitionOutcome): GuestIntent {
@@ -96,29 +97,36 @@ function planActive(ctx: GuestContext, defs: DefinitionOutcome, inst: ObservedGu
     return { start, stops: [stop], willRun: true, runsNow: true };
   }
 
+  const volumes = planVolumes(ctx, host, 'running');
+  const why = [...volumes.restartFor, ...planLiveDisks(ctx, inst, volumes.creates)];
   const live = inst.details?.liveBaseHash;
   if (live !== undefined && ctx.baseHash !== undefined && live !== ctx.baseHash) {
-    if (!ctx.policy.allowRestart) {
-      plan.hold({
-        guest: guest.name,
-        reason: 'restart-needed',
-        host,
-        message: `runs with an older definition; the new one takes effect at its next start (use --allow-restart to restart it now)`,
-      });
-      return { stops: [], willRun: true, runsNow: true };
-    }
-    const stop = stopOn(ctx, inst, 'restart-requested', false);
-    const start = startOn(
-      ctx,
-      defs,
-      host,
-      'restart-requested',
-      'restart to apply the new definition',
-    );
-    plan.addDependency(start, stop);
-    return { start, stops: [stop], willRun: true, runsNow: true };
+    why.unshift('it runs with an older definition');
   }
-  return { stops: [], willRun: true, runsNow: true };
+  if (why.length === 0) return { stops: [], willRun: true, runsNow: true };
+  if (!ctx.policy.allowRestart) {
+    plan.hold({
+      guest: guest.name,
+      reason: 'restart-needed',
+      host,
+      message: `${why.join('; ')}: takes effect at its next start (use --allow-restart to restart it now)`,
+    });
+    return { stops: [], willRun: true, runsNow: true };
+  }
+  const stop = stopOn(ctx, inst, 'restart-requested', false);
+  const start = startOn(
+    ctx,
+    defs,
+    host,
+    'restart-requested',
+    `restart to apply: ${why.join('; ')}`,
+  );
+  plan.addDependency(start, stop);
+  for (const grow of volumes.offlineGrows) {
+    plan.addDependency(grow, stop);
+    plan.addDependency(start, grow);
+  }
+  return { start, stops: [stop], willRun: true, runsNow: true };
 }
 
 function planInactive(ctx: GuestContext, defs: DefinitionOutcome): GuestIntent {
@@ -240,6 +248,9 @@ export function startOn(
   why: string,
 ): string {
   const inst = ctx.view.definedOn.get(host);
+  // Mapped volumes missing on that host are created first (a copy-on-write overlay of its golden
+  // image, for instance): the guest could not start without them.
+  const creates = planVolumes(ctx, host, 'create-only').creates;
   return ctx.plan.add({
     kind: 'start',
     guest: ctx.guest.name,
@@ -249,7 +260,7 @@ export function startOn(
     why,
     before: inst ? inst.detail : 'shut off',
     after: `running on ${host}`,
-    dependsOn: definedFirst(defs, host),
+    dependsOn: [...definedFirst(defs, host), ...creates],
   });
 }
 

@@ -5,6 +5,7 @@
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { siteOfHost } from './guest-definitions.js';
 import { stopOn } from './guest-running.js';
+import { planVolumes } from './guest-storage.js';
 
 function holdBlind(ctx: GuestContext, what: string): void {
   if (ctx.view.blindHosts.length === 0) return;
@@ -17,6 +18,8 @@ function holdBlind(ctx: GuestContext, what: string): void {
 }
 
 export function planStopped(ctx: GuestContext, conflicted: ReadonlySet<string>): GuestIntent {
+  // Mapped volumes are made ready now, on the first host that may start the guest.
+  planVolumes(ctx, ctx.placement.hosts.find(ctx.usable), 'stopped');
   const stops = ctx.view.active
     .filter((a) => a.host !== undefined && !conflicted.has(a.host))
     .map((a) => stopOn(ctx, a, 'desired-stopped', false));

@@ -42,12 +42,15 @@ function conflict(ctx: GuestContext, host: string, code: string, message: string
 export function planVolumes(
   ctx: GuestContext,
   host: string | undefined,
-): { creates: string[]; restartFor: string[] } {
+  mode: 'running' | 'stopped' | 'create-only',
+): { creates: string[]; restartFor: string[]; offlineGrows: string[] } {
   const creates: string[] = [];
+  // Growths to do while the guest is stopped (QEMU holds a write lock on its images).
+  const offlineGrows: string[] = [];
   const restartFor: string[] = [];
   const h: ObservedHost | undefined = host === undefined ? undefined : hostOf(ctx.observed, host);
   if (host === undefined || h?.pools === undefined || h.status !== 'up')
-    return { creates, restartFor };
+    return { creates, restartFor, offlineGrows };
   for (const d of desiredDisks(ctx.desired, ctx.guest)) {
     const src = d.source;
     if (src.kind !== 'volume') continue;
@@ -97,14 +100,14 @@ export function planVolumes(
       continue;
     }
     const want = src.capacityGiB === undefined ? undefined : src.capacityGiB * GIB_BYTES;
-    if (want === undefined || vol.capacityBytes >= want) continue;
+    if (mode === 'create-only' || want === undefined || vol.capacityBytes >= want) continue;
     // Growing: online for virtio-scsi; virtio-blk sees the new size only after a restart.
-    const needsRestart = d.bus === 'virtio';
+    const needsRestart = mode === 'running' && d.bus === 'virtio';
     if (needsRestart && !ctx.policy.allowRestart) {
       restartFor.push(`growing ${d.target} to ${gib(want)} (virtio-blk cannot grow online)`);
       continue;
     }
-    ctx.plan.add({
+    const grow = ctx.plan.add({
       kind: 'update-disk',
       guest: ctx.guest.name,
       site: siteOfHost(ctx, host),
@@ -119,9 +122,12 @@ export function planVolumes(
         volume: { pool: src.pool, name: src.name, capacityBytes: want },
       },
     });
-    if (needsRestart) restartFor.push(`growing ${d.target}`);
+    if (needsRestart) {
+      restartFor.push(`growing ${d.target}`);
+      offlineGrows.push(grow);
+    }
   }
-  return { creates, restartFor };
+  return { creates, restartFor, offlineGrows };
 }
 
 /**

@@ -7,7 +7,13 @@
 import type { Desired } from '../model/desired.js';
 import type { GuestDetail, Observed, ObservedGuest, ObservedSite } from '../model/observed.js';
 import { errorMessage } from '../common/errors.js';
-import { detailKey, type DetailRequest, type Provider } from '../providers/provider.js';
+import {
+  detailKey,
+  type DetailRequest,
+  type ObserveHints,
+  type Provider,
+} from '../providers/provider.js';
+import { effectivePlacement } from './effective.js';
 
 /** Remembers details per domain run (uuid + libvirt domain id); `watch` drops entries on events. */
 export class DetailCache {
@@ -62,18 +68,57 @@ function unreachableSite(p: Provider, desired: Desired, reason: string): Observe
   };
 }
 
+/** Pools (and golden images) the manifests use at a site: observed with the hosts. */
+export function storageHints(
+  desired: Desired,
+  site: string,
+  ownedVolumes?: ReadonlyMap<string, string>,
+): ObserveHints {
+  const pools = new Set<string>();
+  // Pools of volumes virtwarden created there too: an unmapped one must still be seen.
+  for (const key of ownedVolumes?.keys() ?? []) {
+    const [s, pool] = key.split('/');
+    if (s === site && pool !== undefined) pools.add(pool);
+  }
+  const golden = new Set<string>();
+  for (const m of desired.storage.values()) {
+    const guest = desired.guests.get(m.guest);
+    if (!guest || !effectivePlacement(desired, guest).sites.includes(site)) continue;
+    for (const d of m.disks) {
+      if (d.source.kind !== 'volume') continue;
+      pools.add(d.source.pool);
+      if (d.source.backingVolume !== undefined)
+        golden.add(`${d.source.pool}/${d.source.backingVolume}`);
+    }
+  }
+  return pools.size === 0 ? {} : { pools: [...pools], volumeDetails: [...golden] };
+}
+
 /** Observe every site at once. A provider that throws is reported as unreachable, never as empty. */
 export async function observeSites(
   desired: Desired,
   providers: Iterable<Provider>,
+  ownedVolumes?: ReadonlyMap<string, string>,
 ): Promise<Observed> {
   const list = [...providers];
   const sites = await Promise.all(
     list.map((p) =>
-      p.observe().catch((err: unknown) => unreachableSite(p, desired, errorMessage(err))),
+      p
+        .observe(storageHints(desired, p.site, ownedVolumes))
+        .catch((err: unknown) => unreachableSite(p, desired, errorMessage(err))),
     ),
   );
   return { sites: new Map(sites.map((s) => [s.name, s])) };
+}
+
+/** Hypervisor names of the guests that have storage mappings (their live disks are read). */
+function mappedDomains(desired: Desired): Set<string> {
+  const names = new Set<string>();
+  for (const m of desired.storage.values()) {
+    const g = desired.guests.get(m.guest);
+    if (g) names.add(g.domainName);
+  }
+  return names;
 }
 
 /** The domains whose details the planner needs: those of managed guests, on every host. */
@@ -88,16 +133,20 @@ export async function observeWithDetails(
   desired: Desired,
   providers: ReadonlyMap<string, Provider>,
   cache?: DetailCache,
+  ownedVolumes?: ReadonlyMap<string, string>,
 ): Promise<Observed> {
-  const observed = await observeSites(desired, providers.values());
+  const observed = await observeSites(desired, providers.values(), ownedVolumes);
   const sites = await Promise.all(
     [...observed.sites.values()].map(async (site): Promise<ObservedSite> => {
       const wanted = detailRequests(desired, site);
       const missing = wanted.filter((g) => cache?.get(site.name, g) === undefined);
+      const mapped = mappedDomains(desired);
       const provider = providers.get(site.name);
       let fetched: ReadonlyMap<string, GuestDetail> = new Map();
       if (missing.length > 0 && provider) {
-        fetched = await provider.details(missing.map(request)).catch(() => new Map());
+        fetched = await provider
+          .details(missing.map((g) => ({ ...request(g), liveDisks: mapped.has(g.domainName) })))
+          .catch(() => new Map());
       }
       const guests = site.guests.map((g) => {
         const detail = cache?.get(site.name, g) ?? fetched.get(detailKey(request(g)));

@@ -29,7 +29,7 @@ export async function planOnce(
   cache?: DetailCache,
 ): Promise<PlanResult> {
   const t0 = Date.now();
-  const observed = await observeWithDetails(desired, providers, cache);
+  const observed = await observeWithDetails(desired, providers, cache, policy.ownedVolumes);
   const observeMs = Date.now() - t0;
   return { observed, plan: diff(desired, observed, policy), observeMs };
 }

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Desired } from '../model/desired.js';
 import type { Observed, ObservedSite } from '../model/observed.js';
-import type { Hold } from '../model/plan.js';
+import type { Action, Hold } from '../model/plan.js';
 import type { Provider, ProviderEvent } from '../providers/provider.js';
 import { diff } from '../reconcile/diff.js';
 import { effectivePlacement } from '../reconcile/effective.js';
@@ -29,6 +29,8 @@ export interface ControllerOptions {
   readonly resyncSeconds: number;
   readonly executor?: Partial<ExecutorOptions>;
   readonly restartBackoff?: { readonly baseMs: number; readonly capMs: number };
+  /** Called with each action that succeeded (the CLI records created volumes in its inventory). */
+  readonly onActionDone?: (a: Action) => void;
   readonly now?: () => number;
 }
 
@@ -264,7 +266,10 @@ export class Controller {
         finished: (a, r) => {
           journal.finished(a, r);
           this.metrics.actions.inc({ kind: a.kind, outcome: r.status });
-          if (r.status === 'done') this.history.actionDone(a, this.now());
+          if (r.status === 'done') {
+            this.history.actionDone(a, this.now());
+            this.options.onActionDone?.(a);
+          }
           if (r.status === 'failed') this.history.actionFailed(a, this.now());
           const level = r.status === 'done' || r.status === 'skipped' ? 'info' : 'warn';
           this.log[level](

@@ -63,10 +63,10 @@ describe('watch heals guests on lab hosts', () => {
 
   it('a guest that keeps crashing climbs the ladder: 2 restarts, a failover, then FAULTED', async () => {
     const kills: string[] = [];
-    let stop = false;
+    const flag = { stop: false };
     // Kill `loop` whenever it runs, wherever it runs.
     const killer = (async () => {
-      while (!stop) {
+      while (!flag.stop) {
         for (const h of ['h1', 'h2']) {
           const pid = running(h, 'loop');
           if (pid !== undefined) {
@@ -93,7 +93,7 @@ describe('watch heals guests on lab hosts', () => {
       await new Promise((r) => setTimeout(r, 3000));
       expect(kills.length).toBe(kills0);
     } finally {
-      stop = true;
+      flag.stop = true;
       await killer;
     }
     // The original start on h1, two restarts there, then the failover to h2.

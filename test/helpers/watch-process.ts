@@ -66,7 +66,11 @@ export class WatchProcess {
       }
     });
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) => {
+      this.child.on('exit', (code) => {
+        resolve(code);
+      });
+    });
   }
 
   get pid(): number {

@@ -97,5 +97,13 @@ export const NAMESPACE_SCRIPT = [
     ([, target]) => `[ -d ${target} ] || mkdir -p ${target}`,
   ),
   ...HOST_BIND_MOUNTS.map(([source, target]) => `mount --bind "$H/${source}" ${target}`),
+  // Per-host device folders (/dev/disk/by-id, by-path, /dev/vx/dmp), so storage tests can make a
+  // device name exist on one host and not on another. The empty mount points are created on the
+  // system when missing (containers have no udev-made /dev/disk).
+  '[ -d /dev/disk ] || mkdir -p /dev/disk',
+  '[ -d /dev/vx ] || mkdir -p /dev/vx',
+  'mkdir -p "$H/dev-disk/by-id" "$H/dev-disk/by-path" "$H/dev-vx/dmp"',
+  'mount --bind "$H/dev-disk" /dev/disk',
+  'mount --bind "$H/dev-vx" /dev/vx',
   'exec /usr/sbin/libvirtd -f "$H/etc/libvirtd.conf" -p "$H/libvirtd.pid"',
 ].join('\n');

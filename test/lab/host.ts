@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { saveCapabilities, seedCapabilities } from './caps-cache.js';
@@ -153,6 +153,18 @@ export class LabHostProcess implements LabHost {
     }
     const pid = Number(text.trim());
     return Number.isInteger(pid) && pid > 0 && isAlive(pid) && isQemu(pid) ? pid : undefined;
+  }
+
+  async addDeviceLink(
+    kind: 'by-id' | 'by-path' | 'dmp',
+    name: string,
+    target: string,
+  ): Promise<string> {
+    const dir =
+      kind === 'dmp' ? path.join(this.dir, 'dev-vx', 'dmp') : path.join(this.dir, 'dev-disk', kind);
+    await mkdir(dir, { recursive: true });
+    await symlink(target, path.join(dir, name));
+    return kind === 'dmp' ? `/dev/vx/dmp/${name}` : `/dev/disk/${kind}/${name}`;
   }
 
   qemuLogPath(guest: string): string {

@@ -38,6 +38,12 @@ export interface LabHost {
   stop(): Promise<void>;
   /** PID of the QEMU process of a running guest on this host, if any (from <dir>/run/qemu/<name>.pid). */
   qemuPid(guest: string): number | undefined;
+  /**
+   * Make `/dev/disk/by-id/NAME`, `/dev/disk/by-path/NAME` or `/dev/vx/dmp/NAME` exist on this host
+   * only (a symlink to `target`, e.g. a loop device, in the host's own device folder); resolves
+   * with the path as the host sees it.
+   */
+  addDeviceLink(kind: 'by-id' | 'by-path' | 'dmp', name: string, target: string): Promise<string>;
   /** QEMU's own log of a guest on this host (command line, errors). */
   qemuLogPath(guest: string): string;
   /** Run virsh against this host (qemu URI by default); resolves with stdout, rejects with a LabCommandError carrying stderr. */

@@ -17,6 +17,7 @@ import { defaultPolicy } from '../../reconcile/policy.js';
 import { executionDeps, planOnce } from '../../reconcile/session.js';
 import { guestStatuses, serviceStatuses } from '../../reconcile/status.js';
 import { readFencing } from '../../state/fencing.js';
+import { readVolumeInventory, recordVolumeActions } from '../../state/volume-inventory.js';
 import { Journal } from '../../state/journal.js';
 import { acquireLock, LockedError } from '../../state/lock.js';
 import { stateDir } from '../../state/state-dir.js';
@@ -75,6 +76,7 @@ ${COMMON_USAGE}
         allowRestart: values['allow-restart'] === true,
         allowDataLoss: values['allow-data-loss'] === true,
         fencedHosts: new Set(fenced.keys()),
+        ownedVolumes: await readVolumeInventory(state),
         ...(targets ? { targets } : {}),
       };
       return await withProviders(desired, io, dir, async (providers) => {
@@ -130,6 +132,11 @@ ${COMMON_USAGE}
             progress?.stop();
           });
           await journal.flush();
+          const done = new Set(report.results.filter((r) => r.status === 'done').map((r) => r.id));
+          await recordVolumeActions(
+            state,
+            plan.actions.filter((a) => done.has(a.id)),
+          );
           ok = succeeded(report);
           const c = countBy(report);
           const line = `Apply ${ok ? 'complete' : 'incomplete'}: ${c.done} done, ${c.skipped} already so, ${c.failed} failed, ${c.blocked} refused, ${c['not-run']} not run, in ${seconds(report.durationMs)}.`;

@@ -10,6 +10,7 @@ import { resolveTargets } from '../targets.js';
 import { planOnce } from '../../reconcile/session.js';
 import { defaultPolicy } from '../../reconcile/policy.js';
 import { readFencing } from '../../state/fencing.js';
+import { readVolumeInventory } from '../../state/volume-inventory.js';
 import { stateDir } from '../../state/state-dir.js';
 
 export const command: Command = {
@@ -41,6 +42,7 @@ ${COMMON_USAGE}
       allowRestart: values['allow-restart'] === true,
       allowDataLoss: values['allow-data-loss'] === true,
       fencedHosts: new Set(fenced.keys()),
+      ownedVolumes: await readVolumeInventory(state),
       ...(targets ? { targets } : {}),
     };
     const { plan, observed, observeMs } = await withProviders(desired, io, dir, (providers) =>

@@ -10,6 +10,7 @@ import type { Desired } from '../../model/desired.js';
 import { loadManifests } from '../../manifest/index.js';
 import { closeProviders, openProviders } from '../../providers/registry.js';
 import { readFencing } from '../../state/fencing.js';
+import { recordVolumeActions } from '../../state/volume-inventory.js';
 import { Journal } from '../../state/journal.js';
 import { acquireLock, LockedError } from '../../state/lock.js';
 import { stateDir } from '../../state/state-dir.js';
@@ -94,6 +95,11 @@ Options:
       journal: new Journal(state, randomUUID()),
       workers,
       resyncSeconds,
+      onActionDone: (a) => {
+        void recordVolumeActions(state, [a]).catch((err: unknown) => {
+          log.error({ err }, 'cannot record a created volume in the inventory');
+        });
+      },
       restartBackoff: {
         baseMs: positiveInt('restart-backoff-ms', values['restart-backoff-ms'], 5000),
         capMs: 300_000,

@@ -5,6 +5,7 @@
 import type { Desired, Guest } from '../../model/desired.js';
 import type { Action } from '../../model/plan.js';
 import { guestDefinition } from '../../common/guest-definition.js';
+import { desiredDisks } from '../../common/mapped-disks.js';
 import { guestUuid } from '../../common/guest-identity.js';
 import { TerminalError, TransientError, WaitingError } from '../../common/errors.js';
 import type { ActionContext, ActionOutcome } from '../provider.js';
@@ -33,7 +34,12 @@ export async function define(
   const xml = prepareDefinition(def.xml, {
     name: guest.domainName,
     uuid: guestUuid(guest),
-    owner: { guest: guest.name, definitionHash: def.hash, baseHash: def.baseHash },
+    owner: {
+      guest: guest.name,
+      definitionHash: def.hash,
+      baseHash: def.baseHash,
+      mappedDisks: desiredDisks(desired, guest).length,
+    },
   });
   const link = links.link(a.host);
   await link.call('define', (api) => api.defineXml(xml));

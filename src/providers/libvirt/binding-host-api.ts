@@ -156,6 +156,58 @@ class BindingHostApi implements HostApi {
     return this.conn.domainXml(domain, inactive ? XML_FLAGS.inactive : 0);
   }
 
+  blockResize(domain: string, target: string, bytes: number): Promise<void> {
+    return this.conn.blockResize(domain, target, bytes);
+  }
+  listPools(): Promise<readonly { readonly name: string; readonly active: boolean }[]> {
+    return this.conn.listStoragePools();
+  }
+  listVolumes(
+    pool: string,
+  ): Promise<
+    readonly { readonly name: string; readonly path: string; readonly capacity: number }[]
+  > {
+    return this.conn.listVolumes(pool);
+  }
+  volumeXml(pool: string, name: string): Promise<string> {
+    return this.conn.volumeXml(pool, name);
+  }
+  createVolume(pool: string, xml: string): Promise<string> {
+    return this.conn.createVolume(pool, xml);
+  }
+  deleteVolume(pool: string, name: string): Promise<void> {
+    return this.conn.deleteVolume(pool, name);
+  }
+  resizeVolume(pool: string, name: string, bytes: number): Promise<void> {
+    return this.conn.resizeVolume(pool, name, bytes);
+  }
+  refreshPool(pool: string): Promise<void> {
+    return this.conn.refreshPool(pool);
+  }
+
+  async listDirectory(dir: string): Promise<readonly string[] | undefined> {
+    const name = `vw-probe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const esc = dir.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    try {
+      await this.conn.createPool(
+        `<pool type='dir'><name>${name}</name><target><path>${esc}</path></target></pool>`,
+      );
+    } catch (err) {
+      // A missing directory cannot be a pool: that is the answer, not an error.
+      if (
+        err instanceof LibvirtError &&
+        /No such file|does not exist|cannot open/i.test(err.message)
+      )
+        return undefined;
+      throw err;
+    }
+    try {
+      return (await this.conn.listVolumes(name)).map((v) => v.name);
+    } finally {
+      await this.conn.destroyPool(name).catch(() => undefined);
+    }
+  }
+
   async subscribe(listener: (event: HostEvent) => void): Promise<() => void> {
     const handler = (e: LibvirtEvent): void => {
       switch (e.type) {

@@ -33,7 +33,8 @@ export function ownershipElement(owner: Ownership): string {
     (owner.definitionHash === undefined
       ? ''
       : ` definition="${escapeAttr(owner.definitionHash)}"`) +
-    (owner.baseHash === undefined ? '' : ` base="${escapeAttr(owner.baseHash)}"`);
+    (owner.baseHash === undefined ? '' : ` base="${escapeAttr(owner.baseHash)}"`) +
+    (owner.mappedDisks === undefined ? '' : ` disks="${owner.mappedDisks}"`);
   return `<${OWNER_PREFIX}:guest xmlns:${OWNER_PREFIX}="${OWNER_NS}" name="${escapeAttr(owner.guest)}"${hash}/>`;
 }
 
@@ -106,8 +107,10 @@ export function parseOwnership(element: string | undefined): Ownership | undefin
   if (guest === undefined) return undefined;
   const hash = attrs['@_definition'];
   const base = attrs['@_base'];
+  const disks = attrs['@_disks'];
   return {
     guest,
+    ...(disks !== undefined && /^\d+$/.test(disks) ? { mappedDisks: Number(disks) } : {}),
     ...(hash !== undefined ? { definitionHash: hash } : {}),
     ...(base !== undefined ? { baseHash: base } : {}),
   };

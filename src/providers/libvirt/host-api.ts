@@ -81,6 +81,24 @@ export interface HostApi {
   detachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;
   updateDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;
   domainXml(domain: string, inactive: boolean): Promise<string>;
+  blockResize(domain: string, target: string, bytes: number): Promise<void>;
+  listPools(): Promise<readonly { readonly name: string; readonly active: boolean }[]>;
+  listVolumes(
+    pool: string,
+  ): Promise<
+    readonly { readonly name: string; readonly path: string; readonly capacity: number }[]
+  >;
+  volumeXml(pool: string, name: string): Promise<string>;
+  /** Creates a volume; resolves with its path. */
+  createVolume(pool: string, xml: string): Promise<string>;
+  deleteVolume(pool: string, name: string): Promise<void>;
+  resizeVolume(pool: string, name: string, bytes: number): Promise<void>;
+  refreshPool(pool: string): Promise<void>;
+  /**
+   * The names in a directory of the host, read through libvirt (a transient `dir` pool), e.g.
+   * `/dev/disk/by-id`; undefined when the directory does not exist there.
+   */
+  listDirectory(dir: string): Promise<readonly string[] | undefined>;
   /** Live migration possible with this driver (the test driver cannot). */
   readonly canMigrate: boolean;
   /** Hot-plug possible with this driver (the test driver cannot). */

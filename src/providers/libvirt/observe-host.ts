@@ -1,5 +1,7 @@
 /** One host's domain list → observed guests (pure), and the host-level observation. */
-import type { ObservedGuest, ObservedHost } from '../../model/observed.js';
+import type { ObservedGuest, ObservedHost, ObservedVolume } from '../../model/observed.js';
+import type { ObserveHints } from '../provider.js';
+import { parseVolume } from './disk-xml.js';
 import { errorMessage } from '../../common/errors.js';
 import type { DomainRow } from './host-api.js';
 import type { HostLink } from './host-link.js';
@@ -30,14 +32,51 @@ export interface HostObservation {
   readonly guests: readonly ObservedGuest[];
 }
 
+async function observeStorage(
+  link: HostLink,
+  hints: ObserveHints,
+): Promise<Pick<ObservedHost, 'pools' | 'volumes'>> {
+  const wanted = hints.pools ?? [];
+  if (wanted.length === 0) return {};
+  const all = await link.call('list pools', (api) => api.listPools());
+  const pools = new Map(
+    all.filter((p) => wanted.includes(p.name)).map((p) => [p.name, { active: p.active }]),
+  );
+  const volumes = new Map<string, ObservedVolume>();
+  const details = new Set(hints.volumeDetails ?? []);
+  for (const [pool, { active }] of pools) {
+    if (!active) continue;
+    for (const v of await link.call('list volumes', (api) => api.listVolumes(pool))) {
+      const key = `${pool}/${v.name}`;
+      const extra = details.has(key)
+        ? parseVolume(await link.call('volume XML', (api) => api.volumeXml(pool, v.name)))
+        : {};
+      volumes.set(key, { pool, name: v.name, path: v.path, capacityBytes: v.capacity, ...extra });
+    }
+  }
+  return { pools, volumes };
+}
+
 /** List one host; an unreachable host is reported as such, never as "no guests". */
-export async function observeHost(link: HostLink, site: string): Promise<HostObservation> {
+export async function observeHost(
+  link: HostLink,
+  site: string,
+  hints: ObserveHints = {},
+): Promise<HostObservation> {
   const name = link.host.name;
   try {
     const rows = await link.call('list domains', (api) => api.listDomains());
-    const canMigrate = (await link.api()).canMigrate;
+    const api = await link.api();
+    const storage = await observeStorage(link, hints);
     return {
-      host: { name, site, status: 'up', ...(canMigrate ? {} : { liveMigration: false }) },
+      host: {
+        name,
+        site,
+        status: 'up',
+        ...(api.canMigrate ? {} : { liveMigration: false }),
+        ...(api.canHotplug ? {} : { hotplug: false }),
+        ...storage,
+      },
       guests: rows.map((r) => toObservedGuest(r, name)),
     };
   } catch (err) {

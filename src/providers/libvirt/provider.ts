@@ -13,14 +13,18 @@ import {
   type ActionOutcome,
   type Check,
   type DetailRequest,
+  type ObserveHints,
   type Provider,
   type ProviderEvent,
 } from '../provider.js';
 import * as actions from './actions.js';
+import * as storage from './actions-storage.js';
+import { parseDisks } from './disk-xml.js';
 import { parseOwnership } from './domain-xml.js';
 import { HostLink, type Connector } from './host-link.js';
 import { HostMonitor } from './host-monitor.js';
 import { observeHost } from './observe-host.js';
+import { verifyStorage } from './verify-storage.js';
 
 const bindingConnector: Connector = async (uri, keepalive) =>
   (await import('./binding-host-api.js')).connectHost(uri, keepalive);
@@ -42,6 +46,11 @@ export class LibvirtProvider implements Provider {
     );
   }
 
+  /** The site's other hosts (pool refresh after a volume is created on shared storage). */
+  others(host: string): string[] {
+    return [...this.links.keys()].filter((h) => h !== host);
+  }
+
   link(host: string | undefined): HostLink {
     const l = host === undefined ? undefined : this.links.get(host);
     if (!l)
@@ -52,9 +61,9 @@ export class LibvirtProvider implements Provider {
     return l;
   }
 
-  async observe(): Promise<ObservedSite> {
+  async observe(hints?: ObserveHints): Promise<ObservedSite> {
     const results = await Promise.all(
-      [...this.links.values()].map((l) => observeHost(l, this.site)),
+      [...this.links.values()].map((l) => observeHost(l, this.site, hints)),
     );
     return {
       name: this.site,
@@ -75,9 +84,20 @@ export class LibvirtProvider implements Provider {
           .catch(() => ({ config: undefined, live: undefined }));
         const owner = parseOwnership(config);
         const liveHash = parseOwnership(live)?.baseHash;
+        // The running guest's disks matter when it has (or had) mapped disks.
+        const hadMapped =
+          (owner?.mappedDisks ?? 0) > 0 || (parseOwnership(live)?.mappedDisks ?? 0) > 0;
+        const liveDisks =
+          (r.liveDisks === true || hadMapped) && r.active === true
+            ? await link
+                .call('live XML', (api) => api.domainXml(r.domainName, false))
+                .then(parseDisks)
+                .catch(() => undefined)
+            : undefined;
         out.set(detailKey(r), {
           ...(owner ? { owner } : {}),
           ...(liveHash !== undefined ? { liveBaseHash: liveHash } : {}),
+          ...(liveDisks !== undefined ? { liveDisks } : {}),
         });
       }),
     );
@@ -99,33 +119,36 @@ export class LibvirtProvider implements Provider {
         return actions.disableAutostart(this, action, g);
       case 'migrate':
         return actions.migrate(this, action, g, ctx);
-      case 'relocate':
       case 'create-volume':
+        return storage.createVolume(this, action);
       case 'attach-disk':
+        return storage.attachDisk(this, action, g);
       case 'detach-disk':
+        return storage.detachDisk(this, action, g, ctx);
       case 'update-disk':
+        return storage.updateDisk(this, action, g);
       case 'delete-volume':
-        throw new TerminalError(
-          'unsupported',
-          `${action.kind} is not supported by the libvirt provider yet`,
-        );
+        return storage.deleteVolume(this, action);
+      case 'relocate':
+        throw new TerminalError('unsupported', 'relocations are planned as a stop and a start');
     }
   }
 
-  async verify(_desired: Desired): Promise<readonly Check[]> {
-    return Promise.all(
+  async verify(desired: Desired): Promise<readonly Check[]> {
+    const reachable = await Promise.all(
       [...this.links.values()].map(async (l): Promise<Check> => {
+        const name = `host ${l.host.name} reachable`;
         try {
           const rows = await l.call('list domains', (api) => api.listDomains());
           return {
-            name: `host ${l.host.name} reachable`,
+            name,
             ok: true,
             severity: 'error',
             message: `${l.host.uri}: ${rows.length} domains`,
           };
         } catch (err) {
           return {
-            name: `host ${l.host.name} reachable`,
+            name,
             ok: false,
             severity: 'error',
             message: `${l.host.uri}: ${errorMessage(err)}`,
@@ -133,6 +156,12 @@ export class LibvirtProvider implements Provider {
         }
       }),
     );
+    const up = new Map(
+      [...this.links].filter(
+        ([name]) => reachable.find((c) => c.name === `host ${name} reachable`)?.ok === true,
+      ),
+    );
+    return [...reachable, ...(await verifyStorage(up, desired))];
   }
 
   /** Events of every host, host loss and return included (see HostMonitor). */

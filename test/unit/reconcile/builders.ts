@@ -1,6 +1,6 @@
 /** Small builders for desired and observed state in planner tests. */
 import type { SourceSpan } from '../../../src/model/diagnostic.js';
-import type { Desired, Guest, Service, Site } from '../../../src/model/desired.js';
+import type { Desired, Guest, Service, Site, StorageMapping } from '../../../src/model/desired.js';
 import type { GuestState } from '../../../src/model/guest-state.js';
 import type {
   HostStatus,
@@ -79,12 +79,13 @@ export function desiredOf(p: {
   guests: readonly Guest[];
   services?: readonly Service[];
   dr?: Desired['disasterRecovery'];
+  storage?: readonly StorageMapping[];
 }): Desired {
   const sites = p.sites ?? [libvirtSite('primary', ['kvm1', 'kvm2', 'kvm3'])];
   return {
     sites: new Map(sites.map((s) => [s.name, s])),
     guests: new Map(p.guests.map((g) => [g.name, g])),
-    storage: new Map(),
+    storage: new Map((p.storage ?? []).map((m) => [m.name, m])),
     disasterRecovery: p.dr ?? new Map(),
     services: new Map((p.services ?? []).map((s) => [s.name, s])),
   };
