@@ -104,7 +104,8 @@ export class MemoryProvider implements Provider {
     return Promise.resolve(out);
   }
 
-  apply(a: Action, ctx: ActionContext): Promise<ActionOutcome> {
+  // eslint-disable-next-line @typescript-eslint/require-await -- async: failures become rejections
+  async apply(a: Action, ctx: ActionContext): Promise<ActionOutcome> {
     this.calls.push(a.id);
     const g = ctx.guest;
     const h = this.host(a.host);
@@ -125,7 +126,7 @@ export class MemoryProvider implements Provider {
           },
           runId: dom?.runId ?? -1,
         });
-        return Promise.resolve({ message: 'defined' });
+        return { message: 'defined' };
       }
       case 'start': {
         if (!dom) throw new TerminalError('no-domain', 'not defined');
@@ -143,20 +144,20 @@ export class MemoryProvider implements Provider {
           dom.state = 'running';
           dom.reason = 'booted';
         }
-        return Promise.resolve({ message: 'started' });
+        return { message: 'started' };
       }
       case 'stop':
         if (dom) {
           dom.state = 'shutoff';
           dom.reason = a.force === true ? 'destroyed' : 'shutdown';
         }
-        return Promise.resolve({ message: 'stopped' });
+        return { message: 'stopped' };
       case 'undefine':
         h.domains.delete(g.domainName);
-        return Promise.resolve({ message: 'undefined' });
+        return { message: 'undefined' };
       case 'disable-autostart':
         if (dom) dom.autostart = false;
-        return Promise.resolve({ message: 'ok' });
+        return { message: 'ok' };
       default:
         throw new TerminalError('unsupported', a.kind);
     }
@@ -195,7 +196,14 @@ export class MemoryProvider implements Provider {
   }
 
   verify(_desired: Desired): Promise<readonly Check[]> {
-    return Promise.resolve([]);
+    return Promise.resolve(
+      [...this.hosts].map(([name, h]) => ({
+        name: `host ${name} reachable`,
+        ok: h.up,
+        severity: 'error' as const,
+        message: h.up ? 'in memory' : 'lost',
+      })),
+    );
   }
 
   subscribe(listener: (e: ProviderEvent) => void): Promise<() => void> {
