@@ -28,7 +28,12 @@ export class WatchProcess {
   private stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(dir: string, stateDir: string, extra: readonly string[] = []) {
+  constructor(
+    dir: string,
+    stateDir: string,
+    extra: readonly string[] = [],
+    env: NodeJS.ProcessEnv = {},
+  ) {
     this.child = spawn(
       process.execPath,
       [
@@ -44,7 +49,7 @@ export class WatchProcess {
         ...extra,
       ],
       {
-        env: { ...process.env, VIRTWARDEN_STATE_DIR: stateDir, NO_COLOR: '1' },
+        env: { ...process.env, ...env, VIRTWARDEN_STATE_DIR: stateDir, NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
