@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCli } from '../../src/cli/main.js';
 import { startLab, type Lab } from '../lab/index.js';
+import { captureIo } from '../helpers/cli-io.js';
 import { fleetFiles, type FleetGuest } from '../helpers/lab-fleet.js';
 import { manifestDir, type ManifestDir } from '../helpers/manifest-dir.js';
 import { WatchProcess } from '../helpers/watch-process.js';
@@ -130,6 +132,24 @@ describe('watch heals guests on lab hosts', () => {
     process.stdout.write(`manifest edit → action: ${Date.now() - t0} ms\n`);
     await watch.waitFor('w3 shut off', () => running('h2', 'w3') === undefined, 30_000);
   }, 60_000);
+
+  it('serves Prometheus metrics and /healthz on loopback', async () => {
+    const metrics = await watch.metrics();
+    expect(metrics).toMatch(/virtwarden_actions_total\{kind="start",outcome="done"\} \d+/);
+    expect(metrics).toContain('virtwarden_host_connected{site="lab",host="h1"} 1');
+    expect(metrics).toContain('virtwarden_event_to_action_seconds_bucket');
+    expect(metrics).toContain('virtwarden_guests{state="ONLINE"}');
+    expect(metrics).toContain('virtwarden_queue_depth');
+    const health = await fetch(`${watch.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(watch.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  }, 30_000);
+
+  it('holds the controller lock: apply is refused while watch runs', async () => {
+    const io = captureIo({ env: { VIRTWARDEN_STATE_DIR: state } });
+    expect(await runCli(['apply', md.dir, '--auto-approve'], io)).toBe(1);
+    expect(io.err()).toContain('another virtwarden is acting: virtwarden watch');
+  }, 30_000);
 
   it('SIGTERM lets the action in flight finish and exits cleanly', async () => {
     // w1's stop takes its 2 s stop timeout (the tiny guest ignores ACPI) before the forced stop.

@@ -7,6 +7,7 @@ import { manifestDir } from '../shared-options.js';
 import { clearFenced, readFencing, recordFenced } from '../../state/fencing.js';
 import { stateDir } from '../../state/state-dir.js';
 import { observeSites } from '../../reconcile/observe.js';
+import { OvirtProvider } from '../../providers/ovirt/provider.js';
 
 export const command: Command = {
   name: 'fence',
@@ -58,18 +59,36 @@ Options:
     const dir = manifestDir(io, values.dir);
     const desired = await loadDesiredOrReport(dir, io, 'text');
     if (!desired) return 1;
-    const site = [...desired.sites.values()].find(
-      (s) => s.provider.kind === 'libvirt' && s.provider.hosts.some((h) => h.name === host),
-    );
-    if (!site) {
-      io.stderr.write(`virtwarden fence: no host '${host}' in the manifests of ${dir}\n`);
+    const site =
+      [...desired.sites.values()].find(
+        (s) => s.provider.kind === 'libvirt' && s.provider.hosts.some((h) => h.name === host),
+      ) ?? undefined;
+    const outcome = await withProviders(desired, io, dir, async (providers) => {
+      if (site) {
+        const p = providers.get(site.name);
+        const seen = (await observeSites(desired, p ? [p] : [])).sites
+          .get(site.name)
+          ?.hosts.get(host);
+        return { engine: false, seen };
+      }
+      // An engine-managed host: find the engine that has it, and fence it manually there.
+      for (const p of providers.values()) {
+        if (!(p instanceof OvirtProvider)) continue;
+        const seen = (await p.observe()).hosts.get(host);
+        if (!seen) continue;
+        if (seen.status === 'up') return { engine: true, seen };
+        await p.hostOperation(host, { kind: 'fence', type: 'manual' });
+        return { engine: true, seen };
+      }
+      return undefined;
+    });
+    if (!outcome) {
+      io.stderr.write(
+        `virtwarden fence: no host '${host}' in the manifests of ${dir} or in their engines\n`,
+      );
       return 1;
     }
-    const observed = await withProviders(desired, io, dir, async (providers) => {
-      const p = providers.get(site.name);
-      return observeSites(desired, p ? [p] : []);
-    });
-    const seen = observed.sites.get(site.name)?.hosts.get(host);
+    const seen = outcome.seen;
     if (seen?.status === 'up') {
       io.stderr.write(
         `virtwarden fence: ${host} answers (it is up): refusing to confirm it fenced. ` +
@@ -77,6 +96,10 @@ Options:
       );
       return 1;
     }
+    if (outcome.engine)
+      io.stdout.write(
+        `The engine confirmed ${host} fenced (manual fence): its VMs may start elsewhere.\n`,
+      );
     await recordFenced(state, {
       host,
       by: 'operator',

@@ -51,7 +51,10 @@ export function parseFault(body: string): { reason: string; detail: string } {
 
 export function faultFor(status: number, body: string): VirtwardenError {
   const { reason, detail } = parseFault(body);
-  const transient = status >= 500 || status === 429;
+  // 409: the engine's state conflicts with the command right now (a data center electing its
+  // SPM, a VM still moving between statuses). Retrying is safe: the executor re-checks the
+  // observation before each retry, so a command whose effect already happened is not repeated.
+  const transient = status >= 500 || status === 429 || status === 409;
   if (status === 401)
     return new TerminalError('ovirt-auth', 'engine rejected the credentials (401)');
   return new OvirtFaultError(

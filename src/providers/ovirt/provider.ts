@@ -16,6 +16,13 @@ import type {
   ProviderEvent,
 } from '../provider.js';
 import { migrateVm, startVm, stopVm, type EngineContext } from './actions.js';
+import {
+  activateHost,
+  deactivateHost,
+  fenceHost,
+  forceSelectSpm,
+  type FenceType,
+} from './host-actions.js';
 import { OvirtClient } from './client.js';
 import { startEventPoller } from './events.js';
 import { observeEngine, type EngineView } from './observe.js';
@@ -107,6 +114,31 @@ export class OvirtProvider implements Provider {
         listener,
       ),
     );
+  }
+
+  /** Host operations (fencing, maintenance, SPM hand-over), by host name. */
+  async hostOperation(
+    host: string,
+    op:
+      | { readonly kind: 'activate' }
+      | { readonly kind: 'deactivate'; readonly reason: string }
+      | { readonly kind: 'fence'; readonly type: FenceType }
+      | { readonly kind: 'force-select-spm' },
+  ): Promise<string> {
+    const id = await this.engine.hostId(host);
+    switch (op.kind) {
+      case 'activate':
+        await activateHost(this.client, id, this.engine.pollMs);
+        return 'up';
+      case 'deactivate':
+        await deactivateHost(this.client, id, op.reason, this.engine.pollMs);
+        return 'maintenance';
+      case 'fence':
+        return fenceHost(this.client, id, op.type);
+      case 'force-select-spm':
+        await forceSelectSpm(this.client, id, this.engine.pollMs);
+        return 'spm';
+    }
   }
 
   close(): Promise<void> {
