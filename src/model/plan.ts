@@ -99,6 +99,11 @@ export interface Action {
   /** The change needs the guest restarted to take effect (only planned with --allow-restart). */
   readonly restart?: boolean;
   readonly disk?: DiskChange;
+  /** start at a DR site: the payload CD-ROM with the guest's network personality there. */
+  readonly payload?: {
+    readonly site: string;
+    readonly files: readonly { readonly name: string; readonly content: string }[];
+  };
 }
 
 export type HoldReason =

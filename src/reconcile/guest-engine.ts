@@ -3,6 +3,8 @@
  * VM itself, so the plan only starts, stops and (when a placement list is given) migrates it.
  */
 import type { ObservedGuest } from '../model/observed.js';
+import type { Action } from '../model/plan.js';
+import { payloadFiles } from '../common/dr-payload.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { failureResponse } from './failure-ladder.js';
 import { coldStartHost, moveTarget } from './placement.js';
@@ -27,6 +29,7 @@ function add(
     force?: boolean;
     live?: boolean;
     dependsOn?: string[];
+    payload?: NonNullable<Action['payload']>;
   },
 ): string {
   return ctx.plan.add({ kind, guest: ctx.guest.name, site: ctx.placement.site, ...fields });
@@ -41,6 +44,18 @@ function engineStop(ctx: GuestContext, inst: ObservedGuest, force: boolean): str
     before: inst.detail,
     after: 'down',
   });
+}
+
+/** A DR guest starts with its network personality for the active site on a payload CD-ROM. */
+function drPayload(ctx: GuestContext): Action['payload'] {
+  const dr = ctx.placement.dr;
+  const entry = dr?.guests.find((g) => g.guest === ctx.guest.name);
+  const personality = entry?.network[ctx.placement.site];
+  if (!dr || !personality) return undefined;
+  return {
+    site: ctx.placement.site,
+    files: payloadFiles(ctx.guest.name, ctx.placement.site, personality, dr.payload),
+  };
 }
 
 export function planEngineGuest(ctx: GuestContext): GuestIntent {
@@ -143,7 +158,9 @@ export function planEngineGuest(ctx: GuestContext): GuestIntent {
     if (response.kind === 'failover')
       target = placement.hosts.find((h) => h !== failedOn && ctx.usable(h));
   }
+  const payload = drPayload(ctx);
   const start = add(ctx, 'start', {
+    ...(payload ? { payload } : {}),
     ...(target !== undefined ? { host: target } : {}),
     reason: vm.state === 'FAULTED' ? 'crashed' : 'not-running',
     why:

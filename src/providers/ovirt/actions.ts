@@ -56,6 +56,15 @@ export async function startVm(
   ctx: ActionContext,
 ): Promise<ActionOutcome> {
   const id = await e.vmId(guest.domainName);
+  // A payload is accepted on a VM update, not on start: set it first, then start (the engine
+  // reads it from the VM's devices when it runs the VM).
+  if (a.payload !== undefined) {
+    const files = a.payload.files.map((f) => ({ name: f.name, content: f.content }));
+    await e.client.put(`vms/${id}`, {
+      payloads: { payload: [{ type: 'cdrom', files: { file: files } }] },
+    });
+  }
+  // With a host, a run-once placement on it; without, the engine's scheduler places the VM.
   const body =
     a.host !== undefined
       ? { vm: { placement_policy: { hosts: { host: [{ id: await e.hostId(a.host) }] } } } }
