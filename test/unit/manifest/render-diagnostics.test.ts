@@ -7,8 +7,8 @@ import {
 } from '../../../src/cli/render/diagnostics.js';
 import type { Diagnostic } from '../../../src/model/diagnostic.js';
 
-const cwd = '/work/repo';
-const file = '/work/repo/manifests/guests.yaml';
+const cwd = '/srv/checkout';
+const file = '/srv/checkout/manifests/guests.yaml';
 const source = [
   'apiVersion: virtwarden/v1',
   'kind: Guest',
@@ -44,7 +44,7 @@ const unknownHost: Diagnostic = {
   related: [
     {
       message: 'hosts are defined here',
-      at: { file: '/work/repo/manifests/site.yaml', line: 3, col: 5 },
+      at: { file: '/srv/checkout/manifests/site.yaml', line: 3, col: 5 },
     },
   ],
 };
