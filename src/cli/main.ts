@@ -17,6 +17,17 @@ const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   verify: () => import('./commands/verify.js'),
 };
 
+// Kept here (not loaded from each command) so `--help` stays instant.
+const SUMMARIES: Readonly<Record<string, string>> = {
+  validate: 'check manifests; compiler-style diagnostics',
+  plan: 'show what apply would change, and why',
+  apply: 'make the infrastructure match the manifests',
+  status: 'every guest: desired, observed state, confidence, host, reason',
+  watch: 'keep it so: heal crashes, host loss (after fencing) and manifest edits',
+  fence: 'manual fencing: confirm a lost host is off (list, clear)',
+  verify: 'check the environment, one line per check',
+};
+
 function overview(): string {
   return [
     'virtwarden — declarative high availability and disaster recovery for libvirt and oVirt guests',
@@ -24,7 +35,7 @@ function overview(): string {
     'Usage: virtwarden <command> [options]',
     '',
     'Commands:',
-    ...Object.keys(commands).map((name) => `  ${name}`),
+    ...Object.keys(commands).map((name) => `  ${name.padEnd(9)} ${SUMMARIES[name] ?? ''}`),
     '',
     'Run `virtwarden <command> --help` for a command’s options.',
     '',
