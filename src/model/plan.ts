@@ -36,6 +36,7 @@ export type ActionReason =
   | 'not-defined'
   | 'definition-changed'
   | 'not-running'
+  | 'stopped-unexpectedly'
   | 'crashed'
   | 'io-error'
   | 'failover'

@@ -17,6 +17,7 @@ function add(
     toHost?: string;
     reason:
       | 'not-running'
+      | 'stopped-unexpectedly'
       | 'crashed'
       | 'failover'
       | 'desired-stopped'
@@ -137,7 +138,10 @@ export function planEngineGuest(ctx: GuestContext): GuestIntent {
   const failedOn = vm.host ?? ctx.history.lastHost;
   const stops = vm.active ? [engineStop(ctx, vm, true)] : [];
   let target = placement.hosts.length > 0 ? coldStartHost(placement, ctx.usable) : undefined;
+  let reason: 'crashed' | 'stopped-unexpectedly' | 'failover' | 'not-running' =
+    vm.state === 'FAULTED' ? 'crashed' : 'not-running';
   if (failedOn !== undefined && (vm.state === 'FAULTED' || ctx.history.lastHost !== undefined)) {
+    if (reason === 'not-running') reason = 'stopped-unexpectedly';
     const response = failureResponse(
       guest,
       ctx.history,
@@ -155,14 +159,16 @@ export function planEngineGuest(ctx: GuestContext): GuestIntent {
       return { stops, willRun: false };
     }
     if (response.kind === 'restart' && placement.hosts.length > 0) target = failedOn;
-    if (response.kind === 'failover')
+    if (response.kind === 'failover') {
+      reason = 'failover';
       target = placement.hosts.find((h) => h !== failedOn && ctx.usable(h));
+    }
   }
   const payload = drPayload(ctx);
   const start = add(ctx, 'start', {
     ...(payload ? { payload } : {}),
     ...(target !== undefined ? { host: target } : {}),
-    reason: vm.state === 'FAULTED' ? 'crashed' : 'not-running',
+    reason,
     why:
       target !== undefined
         ? `not running: start on ${target}`

@@ -154,7 +154,7 @@ function planInactive(ctx: GuestContext, defs: DefinitionOutcome): GuestIntent {
   const crashed = view.instances.find((i) => i.state === 'FAULTED' && i.host !== undefined);
   const failedOn = crashed?.host ?? history.lastHost;
   if (failedOn !== undefined) {
-    return planFailure(ctx, defs, failedOn, crashed, crashed ? 'crashed' : 'not-running');
+    return planFailure(ctx, defs, failedOn, crashed, crashed ? 'crashed' : 'stopped-unexpectedly');
   }
   const host = coldStartHost(ctx.placement, ctx.usable);
   if (host === undefined) return noHost(ctx, ctx.placement.autoStart);

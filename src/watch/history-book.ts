@@ -41,9 +41,7 @@ export class HistoryBook {
       case 'start': {
         const host = a.host ?? h.lastHost;
         const restarted =
-          a.reason === 'crashed' ||
-          a.reason === 'io-error' ||
-          (a.reason === 'not-running' && h.lastHost !== undefined);
+          a.reason === 'crashed' || a.reason === 'io-error' || a.reason === 'stopped-unexpectedly';
         this.set(a.guest, {
           ...h,
           restarts:
