@@ -42,7 +42,7 @@ fi
 
 stamp=node_modules/.virtwarden-setup
 want=$(cat package-lock.json native/binding.gyp native/src/*.cc native/src/*.h 2>/dev/null | sha256sum | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f native/build/Release/virtwarden_libvirt.node ]; then
   npm run --silent build
 else
   say 'npm ci (installs dependencies, builds the native binding and the TypeScript)'
