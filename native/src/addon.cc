@@ -1,24 +1,26 @@
 // The module: libvirt set up once (default event loop on its own thread, silent error
 // printing), the Connection class, open(), and a few process-wide helpers.
+#include <mutex>
 #include <thread>
 
 #include "connection.h"
+#include "quiet.h"
 
 namespace vw {
 
 namespace {
 
-void Silent(void*, virErrorPtr) {}
-
+// Once per process. Registered before any connection is opened (libvirt requires it for
+// events); keepalive, events and the close callback only work while this loop runs.
 void StartEventLoop() {
-  static bool started = false;
-  if (started) return;
-  started = true;
-  // Must be registered before any connection is opened; keepalive and events need it running.
-  virEventRegisterDefaultImpl();
-  std::thread([] {
-    for (;;) virEventRunDefaultImpl();
-  }).detach();
+  static std::once_flag once;
+  std::call_once(once, [] {
+    virEventRegisterDefaultImpl();
+    std::thread([] {
+      SilenceThread();
+      for (;;) virEventRunDefaultImpl();
+    }).detach();
+  });
 }
 
 Napi::Value Open(const Napi::CallbackInfo& info) {
@@ -53,9 +55,9 @@ Napi::Value LibvirtVersion(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   virInitialize();
-  virSetErrorFunc(nullptr, Silent);
+  SilenceLibvirt();
   StartEventLoop();
-  InitJobs(env);
+  InitJobs(env);  // throws in a second Node environment (worker thread) of the same process
   Connection::Init(env, exports);
   exports.Set("open", Napi::Function::New(env, Open));
   exports.Set("callCount", Napi::Function::New(env, CallCount));

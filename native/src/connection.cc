@@ -1,3 +1,5 @@
+// The Connection class: registration of its methods, argument helpers, the per-call
+// connection reference (ConnCall/DomainCall), close, liveness and keepalive.
 #include "connection.h"
 
 #include <cstdlib>
@@ -13,10 +15,45 @@ std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* what
   return info[i].As<Napi::String>().Utf8Value();
 }
 
+double NumberArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a number");
+  }
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
 unsigned int FlagsArg(const Napi::CallbackInfo& info, size_t i) {
   if (info.Length() <= i || info[i].IsUndefined()) return 0;
   if (!info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), "flags must be a number");
   return info[i].As<Napi::Number>().Uint32Value();
+}
+
+Napi::Value ClosedRejection(Napi::Env env) {
+  LibvirtErr e;
+  e.fail("connection is closed", VIR_ERR_INVALID_CONN);
+  return RejectedPromise(env, e);
+}
+
+DomainRef DomainRefArg(const Napi::CallbackInfo& info, size_t i) {
+  DomainRef r;
+  if (info.Length() > i && info[i].IsString()) {
+    r.value = info[i].As<Napi::String>().Utf8Value();
+    return r;
+  }
+  if (info.Length() > i && info[i].IsObject()) {
+    Napi::Value uuid = info[i].As<Napi::Object>().Get("uuid");
+    if (uuid.IsString()) {
+      r.value = uuid.As<Napi::String>().Utf8Value();
+      r.by_uuid = true;
+      return r;
+    }
+  }
+  throw Napi::TypeError::New(info.Env(), "domain must be a name (string) or {uuid: string}");
+}
+
+virDomainPtr DomainRef::Lookup(virConnectPtr conn) const {
+  counted();
+  return by_uuid ? virDomainLookupByUUIDString(conn, value.c_str()) : virDomainLookupByName(conn, value.c_str());
 }
 
 void Connection::Init(Napi::Env env, Napi::Object exports) {
@@ -42,6 +79,7 @@ void Connection::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod("start", &Connection::Start),
           InstanceMethod("shutdown", &Connection::Shutdown),
           InstanceMethod("reboot", &Connection::Reboot),
+          InstanceMethod("reset", &Connection::Reset),
           InstanceMethod("destroy", &Connection::Destroy),
           InstanceMethod("suspend", &Connection::Suspend),
           InstanceMethod("resume", &Connection::Resume),
@@ -49,6 +87,7 @@ void Connection::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod("managedSaveRemove", &Connection::ManagedSaveRemove),
           InstanceMethod("setAutostart", &Connection::SetAutostart),
           InstanceMethod("getState", &Connection::GetState),
+          InstanceMethod("getDomain", &Connection::GetDomain),
           InstanceMethod("getMetadata", &Connection::GetMetadata),
           InstanceMethod("setMetadata", &Connection::SetMetadata),
           InstanceMethod("metadataPair", &Connection::MetadataPair),
@@ -72,6 +111,9 @@ void Connection::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod("createVolume", &Connection::CreateVolume),
           InstanceMethod("deleteVolume", &Connection::DeleteVolume),
           InstanceMethod("resizeVolume", &Connection::ResizeVolume),
+          InstanceMethod("poolInfo", &Connection::PoolInfo),
+          InstanceMethod("volumeInfo", &Connection::VolumeInfo),
+          InstanceMethod("volumeByPath", &Connection::VolumeByPath),
           InstanceMethod("subscribe", &Connection::Subscribe),
       });
   constructor_ = Napi::Persistent(fn);
@@ -92,25 +134,29 @@ Connection::Connection(const Napi::CallbackInfo& info)
 }
 
 Connection::~Connection() {
-  // Garbage-collected without close(): drop our reference (callbacks were never registered
-  // or were released by close()).
-  std::lock_guard<std::mutex> lock(st_->mu);
-  if (st_->conn != nullptr && st_->callback_ids.empty() && !st_->close_cb) {
-    virConnectClose(st_->conn);
+  // Garbage-collected without close(): drop our reference on a worker (for a remote connection
+  // the last close is a round trip to the daemon). A subscribed connection cannot get here: its
+  // event listener keeps the JS object alive until close().
+  virConnectPtr conn;
+  {
+    std::lock_guard<std::mutex> lock(st_->mu);
+    conn = st_->conn;
     st_->conn = nullptr;
   }
+  if (conn != nullptr) RunDetached([conn] { virConnectClose(conn); });
 }
 
-virConnectPtr Connection::Acquire(Napi::Env env) {
+virConnectPtr Connection::Acquire() {
   std::lock_guard<std::mutex> lock(st_->mu);
-  if (st_->conn == nullptr) throw Napi::Error::New(env, "connection is closed");
+  if (st_->conn == nullptr) return nullptr;
   virConnectRef(st_->conn);
   return st_->conn;
 }
 
 Napi::Value ConnCall(Connection* c, Napi::Env env, std::function<bool(virConnectPtr, LambdaJob&)> fn,
                      std::function<Napi::Value(Napi::Env, LambdaJob&)> result) {
-  virConnectPtr conn = c->Acquire(env);
+  virConnectPtr conn = c->Acquire();
+  if (conn == nullptr) return ClosedRejection(env);
   auto* job = new LambdaJob(
       env,
       [conn, fn](LambdaJob& j) {
@@ -123,29 +169,32 @@ Napi::Value ConnCall(Connection* c, Napi::Env env, std::function<bool(virConnect
   return job->Start();
 }
 
-Napi::Value DomainCall(Connection* c, const Napi::CallbackInfo& info, const char* what,
+Napi::Value DomainCall(Connection* c, const Napi::CallbackInfo& info,
                        std::function<bool(virDomainPtr, LambdaJob&)> fn,
                        std::function<Napi::Value(Napi::Env, LambdaJob&)> result) {
-  std::string name = StringArg(info, 0, what);
+  DomainRef ref = DomainRefArg(info, 0);
   return ConnCall(
       c, info.Env(),
-      [name, fn](virConnectPtr conn, LambdaJob& j) {
-        counted();
-        virDomainPtr dom = virDomainLookupByName(conn, name.c_str());
+      [ref, fn](virConnectPtr conn, LambdaJob& j) {
+        virDomainPtr dom = ref.Lookup(conn);
         if (dom == nullptr) return false;
         bool ok = fn(dom, j);
-        if (!ok) j.err.capture();
+        if (!ok && !j.err.set) j.err.capture();  // before virDomainFree can touch the error
         virDomainFree(dom);
         return ok;
       },
       std::move(result));
 }
 
-static Napi::Value StrResult(Napi::Env env, LambdaJob& j) {
+Napi::Value StringResult(Napi::Env env, LambdaJob& j) {
   return j.has_str ? Napi::Value(Napi::String::New(env, j.str)) : env.Null();
 }
 
-static bool TakeString(LambdaJob& j, char* s) {
+Napi::Value NumberResult(Napi::Env env, LambdaJob& j) {
+  return Napi::Number::New(env, static_cast<double>(j.num));
+}
+
+bool TakeString(LambdaJob& j, char* s) {
   if (s == nullptr) return false;
   j.str = s;
   j.has_str = true;
@@ -190,110 +239,12 @@ Napi::Value Connection::IsAlive(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Connection::SetKeepAlive(const Napi::CallbackInfo& info) {
-  int interval = info[0].As<Napi::Number>().Int32Value();
-  unsigned int count = info[1].As<Napi::Number>().Uint32Value();
+  int interval = static_cast<int>(NumberArg(info, 0, "keepalive interval"));
+  unsigned int count = static_cast<unsigned int>(NumberArg(info, 1, "keepalive count"));
   return ConnCall(this, info.Env(), [interval, count](virConnectPtr conn, LambdaJob&) {
     counted();
     return virConnectSetKeepAlive(conn, interval, count) >= 0;
   });
-}
-
-Napi::Value Connection::Hostname(const Napi::CallbackInfo& info) {
-  return ConnCall(
-      this, info.Env(), [](virConnectPtr conn, LambdaJob& j) { counted(); return TakeString(j, virConnectGetHostname(conn)); },
-      StrResult);
-}
-
-Napi::Value Connection::LibVersion(const Napi::CallbackInfo& info) {
-  return ConnCall(
-      this, info.Env(),
-      [](virConnectPtr conn, LambdaJob& j) {
-        unsigned long v = 0;
-        counted();
-        if (virConnectGetLibVersion(conn, &v) < 0) return false;
-        j.num = static_cast<long long>(v);
-        return true;
-      },
-      [](Napi::Env env, LambdaJob& j) { return Napi::Number::New(env, static_cast<double>(j.num)); });
-}
-
-Napi::Value Connection::HypervisorVersion(const Napi::CallbackInfo& info) {
-  return ConnCall(
-      this, info.Env(),
-      [](virConnectPtr conn, LambdaJob& j) {
-        unsigned long v = 0;
-        counted();
-        if (virConnectGetVersion(conn, &v) < 0) return false;
-        j.num = static_cast<long long>(v);
-        return true;
-      },
-      [](Napi::Env env, LambdaJob& j) { return Napi::Number::New(env, static_cast<double>(j.num)); });
-}
-
-Napi::Value Connection::Capabilities(const Napi::CallbackInfo& info) {
-  return ConnCall(
-      this, info.Env(), [](virConnectPtr conn, LambdaJob& j) { counted(); return TakeString(j, virConnectGetCapabilities(conn)); },
-      StrResult);
-}
-
-Napi::Value Connection::NodeInfo(const Napi::CallbackInfo& info) {
-  auto ni = std::make_shared<virNodeInfo>();
-  return ConnCall(
-      this, info.Env(), [ni](virConnectPtr conn, LambdaJob&) { counted(); return virNodeGetInfo(conn, ni.get()) >= 0; },
-      [ni](Napi::Env env, LambdaJob&) {
-        Napi::Object o = Napi::Object::New(env);
-        o.Set("model", ni->model);
-        o.Set("memoryKiB", static_cast<double>(ni->memory));
-        o.Set("cpus", ni->cpus);
-        o.Set("mhz", ni->mhz);
-        o.Set("nodes", ni->nodes);
-        o.Set("sockets", ni->sockets);
-        o.Set("cores", ni->cores);
-        o.Set("threads", ni->threads);
-        return o;
-      });
-}
-
-Napi::Value Connection::ListNodeDevices(const Napi::CallbackInfo& info) {
-  unsigned int flags = FlagsArg(info, 0);
-  auto names = std::make_shared<std::vector<std::string>>();
-  return ConnCall(
-      this, info.Env(),
-      [flags, names](virConnectPtr conn, LambdaJob&) {
-        virNodeDevicePtr* devs = nullptr;
-        counted();
-        int n = virConnectListAllNodeDevices(conn, &devs, flags);
-        if (n < 0) return false;
-        for (int i = 0; i < n; i++) {
-          const char* name = virNodeDeviceGetName(devs[i]);
-          if (name != nullptr) names->push_back(name);
-          virNodeDeviceFree(devs[i]);
-        }
-        free(devs);
-        return true;
-      },
-      [names](Napi::Env env, LambdaJob&) {
-        Napi::Array a = Napi::Array::New(env, names->size());
-        for (size_t i = 0; i < names->size(); i++) a.Set(static_cast<uint32_t>(i), (*names)[i]);
-        return a;
-      });
-}
-
-Napi::Value Connection::NodeDeviceXml(const Napi::CallbackInfo& info) {
-  std::string name = StringArg(info, 0, "device name");
-  return ConnCall(
-      this, info.Env(),
-      [name](virConnectPtr conn, LambdaJob& j) {
-        counted();
-        virNodeDevicePtr dev = virNodeDeviceLookupByName(conn, name.c_str());
-        if (dev == nullptr) return false;
-        counted();
-        bool ok = TakeString(j, virNodeDeviceGetXMLDesc(dev, 0));
-        if (!ok) j.err.capture();
-        virNodeDeviceFree(dev);
-        return ok;
-      },
-      StrResult);
 }
 
 }  // namespace vw

@@ -15,10 +15,8 @@ namespace vw {
 struct ConnState {
   std::mutex mu;
   virConnectPtr conn = nullptr;  // guarded by mu; null once closed
-  std::vector<int> callback_ids;
-  bool close_cb = false;
-  Napi::ThreadSafeFunction events;
-  bool has_events = false;
+  std::vector<int> callback_ids;  // domain event registrations (events.cc)
+  bool close_cb = false;          // close callback registered
 };
 
 class Connection : public Napi::ObjectWrap<Connection> {
@@ -27,8 +25,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   static Napi::Object Wrap(Napi::Env env, virConnectPtr conn);
   explicit Connection(const Napi::CallbackInfo& info);
   ~Connection() override;
-  // A new reference on the connection for a job (the job closes it); throws if closed.
-  virConnectPtr Acquire(Napi::Env env);
+  // A new reference on the connection for a job (the job closes it); null once closed.
+  virConnectPtr Acquire();
   std::shared_ptr<ConnState> state() { return st_; }
 
  private:
@@ -56,6 +54,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value Start(const Napi::CallbackInfo& info);
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value Reboot(const Napi::CallbackInfo& info);
+  Napi::Value Reset(const Napi::CallbackInfo& info);
   Napi::Value Destroy(const Napi::CallbackInfo& info);
   Napi::Value Suspend(const Napi::CallbackInfo& info);
   Napi::Value Resume(const Napi::CallbackInfo& info);
@@ -63,6 +62,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value ManagedSaveRemove(const Napi::CallbackInfo& info);
   Napi::Value SetAutostart(const Napi::CallbackInfo& info);
   Napi::Value GetState(const Napi::CallbackInfo& info);
+  Napi::Value GetDomain(const Napi::CallbackInfo& info);
   Napi::Value GetMetadata(const Napi::CallbackInfo& info);
   Napi::Value SetMetadata(const Napi::CallbackInfo& info);
   Napi::Value MetadataPair(const Napi::CallbackInfo& info);
@@ -88,15 +88,37 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value CreateVolume(const Napi::CallbackInfo& info);
   Napi::Value DeleteVolume(const Napi::CallbackInfo& info);
   Napi::Value ResizeVolume(const Napi::CallbackInfo& info);
+  Napi::Value PoolInfo(const Napi::CallbackInfo& info);
+  Napi::Value VolumeInfo(const Napi::CallbackInfo& info);
+  Napi::Value VolumeByPath(const Napi::CallbackInfo& info);
   // events.cc
   Napi::Value Subscribe(const Napi::CallbackInfo& info);
 };
 
 // Helpers shared by the method files.
 std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* what);
+double NumberArg(const Napi::CallbackInfo& info, size_t i, const char* what);
+// Optional flags (undefined → 0).
 unsigned int FlagsArg(const Napi::CallbackInfo& info, size_t i);
-// Runs fn(domain, job) on a worker with the domain looked up by name (freed afterwards).
-Napi::Value DomainCall(Connection* c, const Napi::CallbackInfo& info, const char* what,
+// A libvirt-allocated string moved into the job's result (freed); false for null.
+bool TakeString(LambdaJob& j, char* s);
+// Result converters: the job's string (or null), the job's number.
+Napi::Value StringResult(Napi::Env env, LambdaJob& j);
+Napi::Value NumberResult(Napi::Env env, LambdaJob& j);
+// The rejection of a call on a closed connection (VIR_ERR_INVALID_CONN, "connection is closed").
+Napi::Value ClosedRejection(Napi::Env env);
+
+// A domain named from JS: a name (string) or {uuid: string}.
+struct DomainRef {
+  std::string value;
+  bool by_uuid = false;
+  // Worker thread: the looked-up domain (the caller frees it), or null with libvirt's error set.
+  virDomainPtr Lookup(virConnectPtr conn) const;
+};
+DomainRef DomainRefArg(const Napi::CallbackInfo& info, size_t i);
+
+// Runs fn(domain, job) on a worker with the domain (argument 0) looked up (freed afterwards).
+Napi::Value DomainCall(Connection* c, const Napi::CallbackInfo& info,
                        std::function<bool(virDomainPtr, LambdaJob&)> fn,
                        std::function<Napi::Value(Napi::Env, LambdaJob&)> result = nullptr);
 // events.cc: drop the close callback (before the connection is closed).

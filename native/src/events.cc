@@ -90,8 +90,8 @@ void OnDeviceRemoved(virConnectPtr, virDomainPtr dom, const char* alias, void* o
   Deliver(static_cast<Sink*>(opaque), e);
 }
 
-void OnIoError(virConnectPtr, virDomainPtr dom, const char* src, const char* alias, int action, const char* reason,
-               void* opaque) {
+void OnIoError(virConnectPtr, virDomainPtr dom, const char* src, const char* alias, int action,
+               const char* reason, void* opaque) {
   Event* e = NewDomainEvent("io-error", dom);
   e->a = src != nullptr ? src : "";
   e->b = alias != nullptr ? alias : "";
@@ -122,13 +122,17 @@ void UnregisterCloseCallback(virConnectPtr conn) {
 
 // subscribe(listener): every event of this connection, until close().
 Napi::Value Connection::Subscribe(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsFunction()) throw Napi::TypeError::New(info.Env(), "listener must be a function");
+  if (info.Length() < 1 || !info[0].IsFunction()) {
+    throw Napi::TypeError::New(info.Env(), "listener must be a function");
+  }
   {
     std::lock_guard<std::mutex> lock(st_->mu);
+    if (st_->conn == nullptr) return ClosedRejection(info.Env());
     if (!st_->callback_ids.empty() || st_->close_cb) throw Napi::Error::New(info.Env(), "already subscribed");
   }
   auto* sink = new Sink();
-  sink->tsfn = Napi::ThreadSafeFunction::New(info.Env(), info[0].As<Napi::Function>(), "virtwarden-libvirt-events", 0, 1);
+  sink->tsfn = Napi::ThreadSafeFunction::New(info.Env(), info[0].As<Napi::Function>(),
+                                             "virtwarden-libvirt-events", 0, 1);
   sink->tsfn.Unref(info.Env());
   sink->refs = 1;  // held by this call until registration is done
   auto st = st_;
@@ -159,11 +163,16 @@ Napi::Value Connection::Subscribe(const Napi::CallbackInfo& info) {
           virResetLastError();
           continue;
         }
-        j.err.capture();
+        j.err.capture();  // before the deregistrations below reset it
         ok = false;
         break;
       }
       ids.push_back(id);
+    }
+    if (!ok) {
+      // All or nothing: a later subscribe() may try again.
+      for (int id : ids) virConnectDomainEventDeregisterAny(conn, id);
+      ids.clear();
     }
     bool close_cb = false;
     if (ok) {

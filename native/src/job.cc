@@ -1,5 +1,7 @@
 #include "job.h"
 
+#include "quiet.h"
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -39,12 +41,19 @@ Napi::Error MakeLibvirtError(Napi::Env env, const LibvirtErr& e) {
   return err;
 }
 
+Napi::Promise RejectedPromise(Napi::Env env, const LibvirtErr& e) {
+  Napi::Promise::Deferred d = Napi::Promise::Deferred::New(env);
+  d.Reject(MakeLibvirtError(env, e).Value());
+  return d.Promise();
+}
+
 namespace {
 
 // The worker pool and the completion channel back to the JS thread.
 class Pool {
  public:
   void Init(Napi::Env env) {
+    env_ = env;
     tsfn_ = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}),
                                           "virtwarden-libvirt", 0, 1);
     tsfn_.Unref(env);
@@ -53,23 +62,29 @@ class Pool {
 
   void Submit(Napi::Env env, Job* job) {
     if (pending_++ == 0) tsfn_.Ref(env);  // keep Node alive while a call is outstanding
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(job);
-    }
-    cv_.notify_one();
+    Push(Task{job, nullptr});
   }
+
+  void Detached(std::function<void()> fn) { Push(Task{nullptr, std::move(fn)}); }
+
+  napi_env env() const { return env_; }
 
  private:
   void Run() {
+    SilenceThread();
     for (;;) {
-      Job* job;
+      Task task;
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [this] { return !queue_.empty(); });
-        job = queue_.front();
+        task = std::move(queue_.front());
         queue_.pop_front();
       }
+      if (task.job == nullptr) {
+        task.fn();
+        continue;
+      }
+      Job* job = task.job;
       if (!job->Work() && !job->err.set) job->err.capture();
       tsfn_.BlockingCall(job, [this](Napi::Env env, Napi::Function, Job* j) {
         j->Complete(env);
@@ -79,15 +94,28 @@ class Pool {
     }
   }
 
+  struct Task {
+    Job* job = nullptr;             // a call whose promise settles on the JS thread, or
+    std::function<void()> fn;       // fire-and-forget work
+  };
+
+  void Push(Task t) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(std::move(t));
+    }
+    cv_.notify_one();
+  }
+
+  napi_env env_ = nullptr;
   Napi::ThreadSafeFunction tsfn_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Job*> queue_;
+  std::deque<Task> queue_;
   int pending_ = 0;  // touched on the JS thread only
 };
 
 Pool* g_pool = nullptr;
-Napi::Env* g_env_unused = nullptr;
 
 }  // namespace
 
@@ -113,11 +141,14 @@ void Job::Complete(Napi::Env env) {
 }
 
 void InitJobs(Napi::Env env) {
-  (void)g_env_unused;
   if (g_pool == nullptr) {
     g_pool = new Pool();
     g_pool->Init(env);
+  } else if (g_pool->env() != static_cast<napi_env>(env)) {
+    throw Napi::Error::New(env, "the libvirt binding can be used from one Node.js thread per process");
   }
 }
+
+void RunDetached(std::function<void()> fn) { g_pool->Detached(std::move(fn)); }
 
 }  // namespace vw

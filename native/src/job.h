@@ -54,8 +54,15 @@ class LambdaJob : public Job {
   std::function<Napi::Value(Napi::Env, LambdaJob&)> result_;
 };
 
+// Sets up the worker pool for this Node environment; throws if another environment (a second
+// worker thread) already owns it: completions can only go back to one JS thread.
 void InitJobs(Napi::Env env);
 Napi::Error MakeLibvirtError(Napi::Env env, const LibvirtErr& e);
+// A promise already rejected with a libvirt-shaped error (no worker needed).
+Napi::Promise RejectedPromise(Napi::Env env, const LibvirtErr& e);
+// Runs fn on a worker thread with no result (e.g. a finalizer's virConnectClose, which for a
+// remote connection is a blocking round trip that must not run on the JS thread).
+void RunDetached(std::function<void()> fn);
 // Count of libvirt API calls made by the addon (for benchmarks).
 extern std::atomic<unsigned long long> g_calls;
 inline void counted() { g_calls.fetch_add(1, std::memory_order_relaxed); }

@@ -54,6 +54,14 @@ export function tinyGuestXml(
       `memoryMiB must be an integer from 4 to 65536, got ${String(memory)}`,
     );
   }
+  const fill = opts.fillMiB ?? 0;
+  if (!Number.isInteger(fill) || fill < 0 || (fill > 0 && fill + 3 > memory)) {
+    throw new LabError(
+      LabErrorCode.BadInput,
+      `fillMiB must be an integer from 0 to memoryMiB - 3 (${String(memory - 3)}), got ${String(fill)}`,
+    );
+  }
+  const cmdline = fill > 0 ? `\n    <cmdline>fill=${String(fill)}</cmdline>` : '';
   const metadata = opts.metadata === undefined ? '' : `\n  <metadata>${opts.metadata}</metadata>`;
   return `<domain type='qemu'>
   <name>${name}</name>
@@ -62,7 +70,7 @@ export function tinyGuestXml(
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>${escapeXml(kernel)}</kernel>
+    <kernel>${escapeXml(kernel)}</kernel>${cmdline}
   </os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>

@@ -69,6 +69,12 @@ export interface GuestXmlOptions {
   readonly extraDevices?: string;
   /** Raw XML placed inside <metadata>. */
   readonly metadata?: string;
+  /**
+   * MiB of RAM the guest fills with a non-zero pattern at boot (kernel argument `fill=N`), so a
+   * live migration has that much to carry: about N seconds at a bandwidth of 1 MiB/s. Needs
+   * `memoryMiB` ≥ N + 3.
+   */
+  readonly fillMiB?: number;
 }
 
 /** A running lab. */

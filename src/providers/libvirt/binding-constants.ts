@@ -161,3 +161,49 @@ export const STATS = {
   interface: 16,
   block: 32,
 } as const;
+export const SHUTDOWN_FLAGS = {
+  default: 0,
+  acpiPowerButton: 1,
+  guestAgent: 2,
+  initctl: 4,
+  signal: 8,
+  paravirt: 16,
+} as const;
+/** virDomainReboot's flags have the same values as shutdown's. */
+export const REBOOT_FLAGS = SHUTDOWN_FLAGS;
+export const JOB_STATS_FLAGS = { completed: 1, keepCompleted: 2 } as const;
+/** virDomainJobType by value. */
+export const JOB_TYPES = [
+  'none',
+  'bounded',
+  'unbounded',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type JobTypeName = (typeof JOB_TYPES)[number];
+/** virDomainJobOperation by value: the `operation` field of job statistics. */
+export const JOB_OPERATIONS = [
+  'unknown',
+  'start',
+  'save',
+  'restore',
+  'migration-in',
+  'migration-out',
+  'snapshot',
+  'snapshot-revert',
+  'dump',
+  'backup',
+  'snapshot-delete',
+] as const;
+/** What QEMU did about an I/O error (virDomainEventIOErrorAction). */
+export const IO_ERROR_ACTIONS = ['none', 'pause', 'report'] as const;
+export type IoErrorActionName = (typeof IO_ERROR_ACTIONS)[number];
+/** virStorageVolType by value. */
+export const VOLUME_TYPES = ['file', 'block', 'dir', 'network', 'netdir', 'ploop'] as const;
+export type VolumeTypeName = (typeof VOLUME_TYPES)[number];
+/** virStoragePoolState by value. */
+export const POOL_STATES = ['inactive', 'building', 'running', 'degraded', 'inaccessible'] as const;
+export type PoolStateName = (typeof POOL_STATES)[number];
+export const VOLUME_DELETE_FLAGS = { normal: 0, zeroed: 1, withSnapshots: 2 } as const;
+export const STORAGE_XML_FLAGS = { inactive: 1 } as const;

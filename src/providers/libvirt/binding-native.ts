@@ -1,7 +1,9 @@
-/** The raw shape of the native addon (native/src), before binding.ts types and names it. */
-import type { NodeInfo, StoragePoolSummary, VolumeSummary } from './binding-types.js';
-
-type Stats = Record<string, number | string | boolean>;
+/**
+ * The raw shape of the native addon (native/src), before binding.ts names its numbers. Every
+ * method that talks to libvirt returns a promise; argument errors throw a TypeError at once;
+ * libvirt failures reject with `{ libvirt: true, code, domain, message }`.
+ */
+import type { DomainRef, NodeInfo, StoragePoolSummary, TypedParams } from './binding-types.js';
 
 export interface RawDomainRow {
   name: string;
@@ -14,21 +16,43 @@ export interface RawDomainRow {
   managedSave: boolean;
 }
 
+export interface RawVolume {
+  pool?: string;
+  name: string;
+  key: string;
+  path: string;
+  type: number;
+  capacity: number;
+  allocation: number;
+}
+
+export interface RawPoolInfo {
+  state: number;
+  capacity: number;
+  allocation: number;
+  available: number;
+}
+
+interface RawDomainEvent {
+  domain: string;
+  uuid: string;
+}
+
 export type RawEvent =
-  | { type: 'lifecycle'; domain: string; uuid: string; event: number; detail: number }
-  | { type: 'reboot'; domain: string; uuid: string }
-  | { type: 'device-added' | 'device-removed'; domain: string; uuid: string; device: string }
-  | {
+  | (RawDomainEvent & { type: 'lifecycle'; event: number; detail: number })
+  | (RawDomainEvent & { type: 'reboot' })
+  | (RawDomainEvent & { type: 'device-added' | 'device-removed'; device: string })
+  | (RawDomainEvent & {
       type: 'io-error';
-      domain: string;
-      uuid: string;
       srcPath: string;
       device: string;
       action: number;
       reason: string;
-    }
-  | { type: 'job-completed'; domain: string; uuid: string; stats: Stats }
+    })
+  | (RawDomainEvent & { type: 'job-completed'; stats: TypedParams })
   | { type: 'close'; reason: number };
+
+type MigrateParamsRecord = Record<string, string | number>;
 
 export interface NativeConnection {
   close(): Promise<void>;
@@ -41,72 +65,85 @@ export interface NativeConnection {
   nodeInfo(): Promise<NodeInfo>;
   listNodeDevices(flags: number): Promise<string[]>;
   nodeDeviceXml(name: string): Promise<string>;
+
   listAllDomains(): Promise<RawDomainRow[]>;
-  getAllDomainStats(stats: number, flags: number): Promise<{ name: string; stats: Stats }[]>;
-  domainXml(name: string, flags: number): Promise<string>;
+  getAllDomainStats(
+    stats: number,
+    flags: number,
+  ): Promise<{ name: string; uuid: string; stats: TypedParams }[]>;
+  getDomain(ref: DomainRef): Promise<RawDomainRow>;
+  domainXml(ref: DomainRef, flags: number): Promise<string>;
   defineXml(xml: string, flags: number): Promise<string>;
   createXml(xml: string, flags: number): Promise<string>;
-  undefine(name: string, flags: number): Promise<void>;
-  start(name: string, flags: number): Promise<void>;
-  shutdown(name: string, flags: number): Promise<void>;
-  reboot(name: string, flags: number): Promise<void>;
-  destroy(name: string, flags: number): Promise<void>;
-  suspend(name: string): Promise<void>;
-  resume(name: string): Promise<void>;
-  managedSave(name: string, flags: number): Promise<void>;
-  managedSaveRemove(name: string, flags: number): Promise<void>;
-  setAutostart(name: string, on: boolean): Promise<void>;
-  getState(name: string): Promise<{ state: number; reason: number }>;
+  undefine(ref: DomainRef, flags: number): Promise<void>;
+  start(ref: DomainRef, flags: number): Promise<void>;
+  shutdown(ref: DomainRef, flags: number): Promise<void>;
+  reboot(ref: DomainRef, flags: number): Promise<void>;
+  reset(ref: DomainRef, flags: number): Promise<void>;
+  destroy(ref: DomainRef, flags: number): Promise<void>;
+  suspend(ref: DomainRef): Promise<void>;
+  resume(ref: DomainRef): Promise<void>;
+  managedSave(ref: DomainRef, flags: number): Promise<void>;
+  managedSaveRemove(ref: DomainRef, flags: number): Promise<void>;
+  setAutostart(ref: DomainRef, on: boolean): Promise<void>;
+  getState(ref: DomainRef): Promise<{ state: number; reason: number }>;
   getMetadata(
-    name: string,
+    ref: DomainRef,
     type: number,
     uri: string | null,
     flags: number,
   ): Promise<string | null>;
   metadataPair(
-    name: string,
+    ref: DomainRef,
     type: number,
     uri: string | null,
     withLive: boolean,
   ): Promise<{ config: string | null; live: string | null }>;
   setMetadata(
-    name: string,
+    ref: DomainRef,
     type: number,
     metadata: string | null,
     key: string | null,
     uri: string | null,
     flags: number,
   ): Promise<void>;
-  attachDevice(name: string, xml: string, flags: number): Promise<void>;
-  detachDevice(name: string, xml: string, flags: number): Promise<void>;
-  updateDevice(name: string, xml: string, flags: number): Promise<void>;
-  blockResize(name: string, disk: string, bytes: number, flags: number): Promise<void>;
-  jobStats(name: string): Promise<{ type: number; stats: Stats }>;
-  abortJob(name: string): Promise<void>;
-  setMaxDowntime(name: string, ms: number): Promise<void>;
+  attachDevice(ref: DomainRef, xml: string, flags: number): Promise<void>;
+  detachDevice(ref: DomainRef, xml: string, flags: number): Promise<void>;
+  updateDevice(ref: DomainRef, xml: string, flags: number): Promise<void>;
+  blockResize(ref: DomainRef, disk: string, bytes: number, flags: number): Promise<void>;
+  jobStats(ref: DomainRef, flags: number): Promise<{ type: number; stats: TypedParams }>;
+  abortJob(ref: DomainRef): Promise<void>;
+  setMaxDowntime(ref: DomainRef, ms: number): Promise<void>;
   migrateToUri3(
-    name: string,
+    ref: DomainRef,
     dest: string,
-    params: Record<string, string | number>,
+    params: MigrateParamsRecord,
     flags: number,
+    maxDowntimeMs: number | undefined,
   ): Promise<void>;
   migrate3(
-    name: string,
+    ref: DomainRef,
     dest: NativeConnection,
-    params: Record<string, string | number>,
+    params: MigrateParamsRecord,
     flags: number,
+    maxDowntimeMs: number | undefined,
   ): Promise<void>;
+
   listStoragePools(): Promise<StoragePoolSummary[]>;
-  poolXml(pool: string): Promise<string>;
+  poolInfo(pool: string): Promise<RawPoolInfo>;
+  poolXml(pool: string, flags: number): Promise<string>;
   refreshPool(pool: string): Promise<void>;
   createPool(xml: string): Promise<string>;
-  definePool(xml: string): Promise<void>;
+  definePool(xml: string): Promise<string>;
   destroyPool(pool: string): Promise<void>;
-  listVolumes(pool: string): Promise<VolumeSummary[]>;
+  listVolumes(pool: string): Promise<RawVolume[]>;
+  volumeInfo(pool: string, name: string): Promise<RawVolume>;
+  volumeByPath(path: string): Promise<RawVolume & { pool: string }>;
   volumeXml(pool: string, name: string): Promise<string>;
   createVolume(pool: string, xml: string, flags: number): Promise<string>;
-  deleteVolume(pool: string, name: string): Promise<void>;
+  deleteVolume(pool: string, name: string, flags: number): Promise<void>;
   resizeVolume(pool: string, name: string, bytes: number, flags: number): Promise<void>;
+
   subscribe(listener: (e: RawEvent) => void): Promise<void>;
 }
 

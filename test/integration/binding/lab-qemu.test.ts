@@ -5,9 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLab, type Lab, type LabHost } from '../../lab/index.js';
-import { openConnection, type LibvirtConnection } from '../../../src/providers/libvirt/binding.js';
-import { DEVICE_FLAGS, MIGRATE_FLAGS } from '../../../src/providers/libvirt/binding-constants.js';
-import type { LibvirtEvent } from '../../../src/providers/libvirt/binding-types.js';
+import {
+  LibvirtError,
+  openConnection,
+  type LibvirtConnection,
+} from '../../../src/providers/libvirt/binding.js';
+import {
+  DEVICE_FLAGS,
+  JOB_OPERATIONS,
+  MIGRATE_FLAGS,
+} from '../../../src/providers/libvirt/binding-constants.js';
+import type { LibvirtEvent, RebootEvent } from '../../../src/providers/libvirt/binding-types.js';
 
 let lab: Lab;
 let h1: LabHost;
@@ -93,18 +101,51 @@ describe('binding on lab hosts with real TCG guests', () => {
   it('live-migrates a running guest and back; its uptime counter keeps increasing, one boot', async () => {
     await c1.defineXml(lab.guestXml('mig'));
     await c1.start('mig');
+    const uuid = (await c1.getDomain('mig')).uuid;
     const before = await lab.waitForUptime('mig', 2, 20_000);
+    const mark = events.length;
     const t0 = Date.now();
     // Managed by this client through both connections, data over loopback in h2's port range.
-    await c1.migrate3('mig', c2, {
-      flags: MIGRATE_FLAGS.live | MIGRATE_FLAGS.persistDest | MIGRATE_FLAGS.undefineSource,
-      migrateUri: `tcp://127.0.0.1:${h2.migrationPorts.min}`,
+    await c1.migrate3({ uuid }, c2, {
+      flags:
+        MIGRATE_FLAGS.live |
+        MIGRATE_FLAGS.persistDest |
+        MIGRATE_FLAGS.undefineSource |
+        MIGRATE_FLAGS.abortOnError,
+      migrateUri: `tcp://127.0.0.1:${String(h2.migrationPorts.min)}`,
       listenAddress: '127.0.0.1',
+      bandwidth: 1000,
       maxDowntimeMs: 300,
     });
     const direct = Date.now() - t0;
-    expect((await c2.getState('mig')).state).toBe('running');
+    expect(await c2.getDomain({ uuid })).toMatchObject({
+      name: 'mig',
+      state: 'running',
+      reason: 'migrated',
+      persistent: true,
+    });
     expect((await c1.listAllDomains()).some((d) => d.name === 'mig')).toBe(false);
+    // The source reports the finished job with QEMU's statistics.
+    const done = await waitFor('job-completed on h1', () =>
+      events
+        .slice(mark)
+        .find((x) => x.host === 'h1' && x.e.type === 'job-completed' && x.e.domain === 'mig'),
+    );
+    const stats = done.e.type === 'job-completed' ? done.e.stats : {};
+    expect(stats.operation).toBe(JOB_OPERATIONS.indexOf('migration-out'));
+    expect(typeof stats.downtime).toBe('number');
+    const named = (host: string, ev: string): string[] =>
+      events
+        .slice(mark)
+        .filter(
+          (x) => x.host === host && x.e.type === ev && 'domain' in x.e && x.e.domain === 'mig',
+        )
+        .map((x) => (x.e.type === 'lifecycle' ? `${x.e.event}/${x.e.detail}` : x.e.type));
+    await waitFor('resumed/migrated on h2', () =>
+      named('h2', 'lifecycle').includes('resumed/migrated') ? true : undefined,
+    );
+    expect(named('h1', 'lifecycle')).toContain('stopped/migrated');
+    expect(named('h2', 'lifecycle')).toContain('started/migrated');
     await lab.waitForUptime('mig', before + 2, 20_000);
     // Back again peer-to-peer and tunnelled: h2's daemon talks to h1's, no data port at all.
     const t1 = Date.now();
@@ -115,16 +156,75 @@ describe('binding on lab hosts with real TCG guests', () => {
         MIGRATE_FLAGS.tunnelled |
         MIGRATE_FLAGS.persistDest |
         MIGRATE_FLAGS.undefineSource,
+      maxDowntimeMs: 300,
     });
     const p2p = Date.now() - t1;
     expect((await c1.getState('mig')).state).toBe('running');
     const after = await lab.waitForUptime('mig', before + 4, 20_000);
     expect(after).toBeGreaterThan(before);
     expect(await lab.bootCount('mig')).toBe(1);
-    process.stdout.write(`live migration: direct ${direct} ms, p2p tunnelled ${p2p} ms\n`);
+    process.stdout.write(
+      `live migration: direct ${String(direct)} ms, p2p tunnelled ${String(p2p)} ms\n`,
+    );
     await c1.destroy('mig');
     await c1.undefine('mig');
   }, 90_000);
+
+  it('watches and aborts a slow migration; the guest keeps running on the source', async () => {
+    await c1.defineXml(lab.guestXml('slow', { memoryMiB: 64, fillMiB: 48 }));
+    await c1.start('slow');
+    await lab.waitForUptime('slow', 1, 20_000);
+    const migration = c1
+      .migrateToUri3('slow', h2.qemuUri, {
+        flags: MIGRATE_FLAGS.live | MIGRATE_FLAGS.peerToPeer | MIGRATE_FLAGS.tunnelled,
+        bandwidth: 1, // MiB/s: about 48 s for the 48 MiB the guest filled
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    // Other calls go on while a worker thread waits in the migration.
+    const job = await waitFor('an active migration job', async () => {
+      const s = await c1.jobStats('slow');
+      return s.type === 'unbounded' ? s : undefined;
+    });
+    expect(job.stats).toMatchObject({ operation: JOB_OPERATIONS.indexOf('migration-out') });
+    await c1.abortJob('slow');
+    const err = await migration;
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect((err as LibvirtError).codeName).toBe('VIR_ERR_OPERATION_ABORTED');
+    expect(await c1.getState('slow')).toMatchObject({ state: 'running' });
+    expect((await c2.listAllDomains()).some((d) => d.name === 'slow')).toBe(false);
+    const uptime = (await lab.readUptime('slow')) ?? 0;
+    await lab.waitForUptime('slow', uptime + 1, 20_000);
+    expect(await lab.bootCount('slow')).toBe(1);
+    await c1.destroy('slow');
+    await c1.undefine('slow');
+  }, 90_000);
+
+  it('sees a hard reset as a reboot event and a second boot', async () => {
+    await c1.defineXml(lab.guestXml('reset'));
+    await c1.start('reset');
+    await lab.waitForUptime('reset', 1, 20_000);
+    const reboots: string[] = [];
+    const onReboot = (e: RebootEvent): void => {
+      reboots.push(e.domain);
+    };
+    c1.on('reboot', onReboot);
+    try {
+      await c1.reset('reset');
+      await waitFor('reboot event', () => (reboots.includes('reset') ? true : undefined));
+      await waitFor(
+        'second boot',
+        async () => ((await lab.bootCount('reset')) === 2 ? true : undefined),
+        20_000,
+      );
+    } finally {
+      c1.off('reboot', onReboot);
+    }
+    await c1.destroy('reset');
+    await c1.undefine('reset');
+  }, 60_000);
 
   it('sees a QEMU killed with SIGKILL as stopped/failed: within 100 ms, or one libvirt reap poll later', async () => {
     await c1.defineXml(lab.guestXml('crash'));

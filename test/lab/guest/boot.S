@@ -32,6 +32,7 @@ reload_segments:
         mov %ax, %fs
         mov %ax, %gs
         mov %ax, %ss
+        push %ebx              /* the loader's multiboot information (command line, memory) */
         call kmain
 halt_forever:
         cli

@@ -3,6 +3,10 @@
  * `hlt` between 100 Hz PIT ticks. The counter lives in guest RAM, so it continues across a live
  * migration or a managed save and restarts from 1 after a reboot: that is what tests look at.
  * It has no ACPI support, so it ignores `virsh shutdown`.
+ *
+ * Command line (libvirt <cmdline>): `fill=N` writes a non-zero pattern over N MiB of RAM above
+ * the kernel at boot, so a live migration has N MiB to carry (QEMU skips zero pages): at a
+ * bandwidth of 1 MiB/s it lasts about N seconds, long enough to watch, time out or abort.
  */
 typedef unsigned char u8;
 typedef unsigned short u16;
@@ -109,9 +113,46 @@ static volatile u32 ticks;
 
 void on_timer_tick(void) { ticks++; }
 
-void kmain(void) {
+/* The part of the multiboot information we read (flags bit 0: memory sizes, bit 2: cmdline). */
+struct multiboot_info {
+  u32 flags, mem_lower, mem_upper, boot_device, cmdline;
+};
+
+#define FILL_START 0x200000u /* 2 MiB: above the kernel (loaded at 1 MiB) and its stack */
+
+/* `fill=N` from the command line, 0 when absent. */
+static u32 fill_mib(const struct multiboot_info *mbi) {
+  if ((mbi->flags & 4u) == 0 || mbi->cmdline == 0) return 0;
+  const char *s = (const char *)mbi->cmdline;
+  for (; *s; s++) {
+    if (s[0] == 'f' && s[1] == 'i' && s[2] == 'l' && s[3] == 'l' && s[4] == '=') {
+      u32 n = 0;
+      for (s += 5; *s >= '0' && *s <= '9'; s++) n = n * 10 + (u32)(*s - '0');
+      return n;
+    }
+  }
+  return 0;
+}
+
+static void fill_memory(const struct multiboot_info *mbi) {
+  u32 mib = fill_mib(mbi);
+  if (mib == 0) return;
+  u32 end = FILL_START + mib * 0x100000u;
+  /* Never past the RAM the loader reported (mem_upper: KiB above 1 MiB). */
+  if ((mbi->flags & 1u) != 0) {
+    u32 top = 0x100000u + mbi->mem_upper * 1024u;
+    if (end > top) end = top;
+  }
+  for (volatile u32 *p = (volatile u32 *)FILL_START; (u32)p < end; p++) *p = (u32)p ^ 0x5A5A5A5Au;
+  serial_puts("filled ");
+  serial_putu((end - FILL_START) / 0x100000u);
+  serial_puts(" MiB\n");
+}
+
+void kmain(const struct multiboot_info *mbi) {
   serial_init();
   serial_puts("\nbooted\n"); /* own line: SeaBIOS may have written to COM1 before us */
+  fill_memory(mbi);
   idt_init();
   pic_init();
   pit_init();
