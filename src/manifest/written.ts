@@ -23,12 +23,14 @@ export interface WrittenLibvirtHost {
   readonly uri: string;
   readonly migrationUri?: string;
   readonly fence?: WrittenFence;
+  readonly maintenance?: boolean;
 }
 
 export interface WrittenSiteSpec {
   readonly libvirt?: {
     readonly hosts: readonly WrittenLibvirtHost[];
     readonly keepalive?: { readonly intervalSeconds?: number; readonly count?: number };
+    readonly hostLossGraceSeconds?: number;
   };
   readonly ovirt?: {
     readonly url: string;
@@ -52,6 +54,7 @@ export interface WrittenGuestSpec {
     readonly hosts?: readonly string[];
     readonly autoStart?: readonly string[];
     readonly failback?: boolean;
+    readonly failbackAfterSeconds?: number;
   };
   readonly timing?: { readonly startGraceSeconds?: number; readonly stopTimeoutSeconds?: number };
   readonly onFailure?: {
@@ -63,6 +66,7 @@ export interface WrittenGuestSpec {
     readonly timeoutSeconds?: number;
     readonly maxDowntimeMs?: number;
     readonly bandwidthMiBps?: number;
+    readonly fallback?: 'none' | 'relocate';
   };
   readonly dependsOn?: readonly string[];
   readonly maintenance?: boolean;

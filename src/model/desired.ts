@@ -30,6 +30,8 @@ export interface LibvirtHost {
   /** Dedicated migration network, e.g. `tcp://kvm1-mig.example.com`. */
   readonly migrationUri?: string;
   readonly fence?: FenceSpec;
+  /** Drained for planned work: guests move away, nothing new starts there. */
+  readonly maintenance: boolean;
   readonly at: SourceSpan;
 }
 
@@ -38,6 +40,8 @@ export interface LibvirtSite {
   readonly hosts: readonly LibvirtHost[];
   /** Host-loss detection: a host is lost after `count` unanswered probes `intervalSeconds` apart. */
   readonly keepalive: { readonly intervalSeconds: number; readonly count: number };
+  /** A host unreachable this long without a break is lost (fenced); shorter is a blip. */
+  readonly hostLossGraceSeconds: number;
 }
 
 export interface OvirtSite {
@@ -93,6 +97,8 @@ export interface Guest {
     readonly autoStart: readonly string[];
     /** Move back to a more preferred host when it returns. */
     readonly failback: boolean;
+    /** …once that host has been up this long without a break. */
+    readonly failbackAfterSeconds: number;
   };
   readonly timing: {
     /** Wait after a start before judging the state (DelayAfterGuestOnline). */
@@ -110,6 +116,8 @@ export interface Guest {
     readonly maxDowntimeMs: number;
     /** MiB/s; absent = unlimited. */
     readonly bandwidthMiBps?: number;
+    /** A failed live migration: try again later (`none`) or stop and start (`relocate`). */
+    readonly fallback: 'none' | 'relocate';
   };
   /** Guests (manifest names) that must run before this one starts and stop after it stops. */
   readonly dependsOn: readonly string[];

@@ -40,6 +40,16 @@ export interface ObservedVolume {
   readonly backingPath?: string;
 }
 
+/** One element of a definition that changed outside virtwarden (`virsh edit`). */
+export interface DefinitionChange {
+  /** Where, e.g. `/domain/memory`, `/domain/devices/interface[2]/source/@bridge`. */
+  readonly path: string;
+  /** What virtwarden applied (absent: the element was added by hand). */
+  readonly applied?: string;
+  /** What is there now (absent: the element was removed by hand). */
+  readonly now?: string;
+}
+
 /** Per-domain detail read only where the plan needs it (it costs a call per domain). */
 export interface GuestDetail {
   /** Ownership from the persistent definition; absent = not (yet) owned by virtwarden. */
@@ -51,6 +61,12 @@ export interface GuestDetail {
   readonly liveBaseHash?: string;
   /** The running guest's disks, read only for guests with storage mappings. */
   readonly liveDisks?: readonly ObservedDisk[];
+  /**
+   * The persistent definition was changed since virtwarden last wrote it (a hand edit):
+   * what changed, element by element, libvirt's own additions (ids, generated addresses,
+   * aliases, the ownership stamp) left out. Absent: unchanged, or not owned.
+   */
+  readonly drift?: readonly DefinitionChange[];
 }
 
 /** One guest as one host (libvirt) or one engine (oVirt) reports it. */
@@ -69,6 +85,12 @@ export interface ObservedGuest {
   readonly detail: string;
   /** A guest process exists (running, paused, shutting down, migrating, …). */
   readonly active: boolean;
+  /**
+   * One end of a live migration in flight (libvirt: paused or running for a migration or
+   * post-copy). Two active copies of which one is migrating are one guest moving, not a
+   * duplicate: nothing may act on it until the job ends.
+   */
+  readonly migrating?: boolean;
   /** libvirt: it has a persistent definition on this host. oVirt: always true. */
   readonly persistent: boolean;
   readonly autostart: boolean;

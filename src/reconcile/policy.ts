@@ -3,19 +3,9 @@
  * passed in, never read from the clock or the disk, so `diff` stays a pure function.
  */
 
-/** What the failure ladder remembers about one guest (kept by `watch`; empty for `apply`). */
-export interface GuestHistory {
-  /** Restarts virtwarden made after failures: where and when (ms since epoch). */
-  readonly restarts: readonly { readonly host: string; readonly at: number }[];
-  /** Failovers virtwarden made: from which host, when. */
-  readonly failovers: readonly { readonly from: string; readonly at: number }[];
-  /** The host virtwarden last saw it running on. */
-  readonly lastHost?: string;
-  /** The ladder gave up: the guest is FAULTED and left alone until an operator acts. */
-  readonly faultedAt?: number;
-}
+import type { GuestHistory } from '../model/history.js';
 
-export const EMPTY_HISTORY: GuestHistory = { restarts: [], failovers: [] };
+export { EMPTY_HISTORY, type GuestHistory } from '../model/history.js';
 
 export interface PlanPolicy {
   /** Changes that need a guest restart are planned only when true (`--allow-restart`). */

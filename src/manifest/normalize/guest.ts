@@ -58,6 +58,7 @@ export function normalizeGuest(
       hosts: [...hosts],
       autoStart: [...(s.placement?.autoStart ?? hosts)],
       failback: s.placement?.failback ?? false,
+      failbackAfterSeconds: s.placement?.failbackAfterSeconds ?? 300,
     },
     timing: {
       startGraceSeconds: s.timing?.startGraceSeconds ?? 5,
@@ -75,6 +76,7 @@ export function normalizeGuest(
       timeoutSeconds: s.migration?.timeoutSeconds ?? 300,
       maxDowntimeMs: s.migration?.maxDowntimeMs ?? 300,
       ...(bandwidth === undefined ? {} : { bandwidthMiBps: bandwidth }),
+      fallback: s.migration?.fallback ?? 'none',
     },
     dependsOn: [...(s.dependsOn ?? [])],
     maintenance: s.maintenance ?? false,

@@ -41,6 +41,7 @@ export function normalizeSite(doc: WrittenSite, ctx: NormalizeContext): Site {
       uri: normalizeLibvirtUri(ctx.file, h.uri),
       ...(h.migrationUri === undefined ? {} : { migrationUri: h.migrationUri }),
       ...(h.fence === undefined ? {} : { fence: fenceOf(h.fence) }),
+      maintenance: h.maintenance ?? false,
       at: ctx.locator.span(['spec', 'libvirt', 'hosts', i, 'name']),
     }));
     return {
@@ -53,6 +54,7 @@ export function normalizeSite(doc: WrittenSite, ctx: NormalizeContext): Site {
           intervalSeconds: libvirt.keepalive?.intervalSeconds ?? 1,
           count: libvirt.keepalive?.count ?? 3,
         },
+        hostLossGraceSeconds: libvirt.hostLossGraceSeconds ?? 15,
       },
     };
   }

@@ -57,6 +57,12 @@ export const GUEST_SCHEMA: KindSchema = {
               '(it stays where it runs: no flapping).',
             false,
           ),
+          failbackAfterSeconds: int(
+            'With `failback`: a returning host must have been up this long without a break ' +
+              'before the guest moves back to it (a host that just failed is not trusted at ' +
+              'once). Default 300.',
+            { minimum: 0, maximum: 86400, default: 300 },
+          ),
         },
       ),
       timing: obj('How long starts and stops may take.', {
@@ -109,6 +115,12 @@ export const GUEST_SCHEMA: KindSchema = {
           minimum: 1,
           maximum: 1000000,
         }),
+        fallback: str(
+          'When a live migration fails or times out: `none` keeps the guest running where it ' +
+            'is and tries again later; `relocate` stops it there and starts it on the ' +
+            'destination (downtime, said so in the plan). Default `none`.',
+          { enum: ['none', 'relocate'], default: 'none' },
+        ),
       }),
       dependsOn: list(
         'Guests (manifest names) that must run before this one starts and stop after it stops.',

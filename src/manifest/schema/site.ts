@@ -43,6 +43,13 @@ export const SITE_SCHEMA: KindSchema = {
             }),
           },
         ),
+        hostLossGraceSeconds: int(
+          'A host whose connection dropped counts as lost (fenced, its guests started ' +
+            'elsewhere) only once it has been unreachable this long without a break, while ' +
+            'virtwarden keeps reconnecting: a restarted libvirtd or a short network blip is ' +
+            'not a lost host. Default 15.',
+          { minimum: 0, maximum: 3600, default: 15 },
+        ),
       },
       { required: ['hosts'] },
     ),
@@ -61,6 +68,12 @@ export const SITE_SCHEMA: KindSchema = {
             'libvirt chooses.',
         ),
         fence: ref('fence', 'How to power the host off when it is lost. Default: no fencing.'),
+        maintenance: bool(
+          'Drain the host for planned work: its guests are live-migrated away (dependencies ' +
+            'first kept running), nothing new starts there, and it is reported as in ' +
+            'maintenance. `virtwarden drain HOST` does the same without a commit. Default false.',
+          false,
+        ),
       },
       { required: ['name', 'uri'] },
     ),

@@ -5,7 +5,7 @@ import { parseVolume } from './disk-xml.js';
 import { errorMessage } from '../../common/errors.js';
 import type { DomainRow } from './host-api.js';
 import type { HostLink } from './host-link.js';
-import { describeDomainState, mapDomainState } from './state-map.js';
+import { describeDomainState, isMigrating, mapDomainState } from './state-map.js';
 
 export function toObservedGuest(row: DomainRow, host: string): ObservedGuest {
   const mapped = mapDomainState(row.state, row.reason, row.managedSave);
@@ -20,6 +20,7 @@ export function toObservedGuest(row: DomainRow, host: string): ObservedGuest {
         ? 'shut off (managed save)'
         : describeDomainState(row.state, row.reason),
     active: mapped.active,
+    ...(mapped.active && isMigrating(row.state, row.reason) ? { migrating: true } : {}),
     persistent: row.persistent,
     autostart: row.autostart,
     managedSave: row.managedSave,

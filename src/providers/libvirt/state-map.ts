@@ -82,6 +82,15 @@ const STATE_WORDS: Readonly<Record<string, string>> = {
   pmsuspended: 'pmsuspended',
 };
 
+/**
+ * One end of a live migration in flight: the incoming copy waits paused (`migration`), the
+ * source pauses at the switch-over, and post-copy runs on the destination while pages arrive.
+ */
+export function isMigrating(state: string, reason: string): boolean {
+  const r = normalizeReason(reason);
+  return (state === 'paused' && (r === 'migration' || r === 'postcopy')) || r === 'postcopy';
+}
+
 /** As virsh says it: `running (booted)`, `shut off (crashed)`. */
 export function describeDomainState(state: string, reason: string): string {
   const words = STATE_WORDS[state] ?? state;

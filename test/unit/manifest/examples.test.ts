@@ -46,6 +46,7 @@ describe('examples', () => {
       hosts: ['kvm1', 'kvm2', 'kvm3'],
       autoStart: ['kvm1', 'kvm2'],
       failback: true,
+      failbackAfterSeconds: 300,
     });
     expect(db1?.definition?.uuid).toBe('3f0a5c2e-6d1b-4e8a-9b7c-1d2e3f4a5b01');
     expect(db1?.definition?.path).toBe(path.join(EXAMPLES, 'kvm-cluster/guests/db1.xml'));
@@ -55,6 +56,7 @@ describe('examples', () => {
       timeoutSeconds: 600,
       maxDowntimeMs: 500,
       bandwidthMiBps: 800,
+      fallback: 'none',
     });
 
     const app1 = desired.guests.get('app1');
@@ -64,7 +66,12 @@ describe('examples', () => {
     expect(app1?.placement.failback).toBe(false);
     expect(app1?.timing).toEqual({ startGraceSeconds: 5, stopTimeoutSeconds: 30 });
     expect(app1?.onFailure).toEqual({ restart: { max: 2, withinSeconds: 600 }, then: 'failover' });
-    expect(app1?.migration).toEqual({ live: true, timeoutSeconds: 300, maxDowntimeMs: 300 });
+    expect(app1?.migration).toEqual({
+      live: true,
+      timeoutSeconds: 300,
+      maxDowntimeMs: 300,
+      fallback: 'none',
+    });
     expect(app1?.maintenance).toBe(false);
     expect(app1?.definition?.uuid).toBeUndefined();
     expect(desired.guests.get('web1')?.dependsOn).toEqual(['app1', 'app2']);

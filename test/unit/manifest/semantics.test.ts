@@ -311,6 +311,7 @@ spec:
       hosts: ['h1', 'h2'],
       autoStart: ['h1', 'h2'],
       failback: true,
+      failbackAfterSeconds: 300,
     });
     // A shared collection (an alias of a list) is read by the full parser, alias cap and all.
     const shared = loadFiles({

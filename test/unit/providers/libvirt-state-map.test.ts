@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mapDomainState } from '../../../src/providers/libvirt/state-map.js';
+import { isMigrating, mapDomainState } from '../../../src/providers/libvirt/state-map.js';
 
 describe('libvirt state and reason → guest state', () => {
   const cases: [string, string, boolean, string, boolean][] = [
@@ -38,5 +38,16 @@ describe('libvirt state and reason → guest state', () => {
       confidence: 100,
       active: true,
     });
+  });
+});
+
+describe('isMigrating', () => {
+  it('marks both ends of a live migration in flight, and nothing else', () => {
+    expect(isMigrating('paused', 'migration')).toBe(true);
+    expect(isMigrating('paused', 'postcopy')).toBe(true);
+    expect(isMigrating('running', 'postcopy')).toBe(true);
+    expect(isMigrating('running', 'migrated')).toBe(false);
+    expect(isMigrating('paused', 'user')).toBe(false);
+    expect(isMigrating('running', 'booted')).toBe(false);
   });
 });

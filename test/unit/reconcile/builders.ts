@@ -20,8 +20,9 @@ export function libvirtSite(name: string, hosts: readonly string[]): Site {
     at,
     provider: {
       kind: 'libvirt',
-      hosts: hosts.map((h) => ({ name: h, uri: `test:///${h}`, at })),
+      hosts: hosts.map((h) => ({ name: h, uri: `test:///${h}`, maintenance: false, at })),
       keepalive: { intervalSeconds: 1, count: 3 },
+      hostLossGraceSeconds: 15,
     },
   };
 }
@@ -63,10 +64,15 @@ export function guest(name: string, o: GuestOverrides = {}): Guest {
       path: `/m/guests/${name}.xml`,
       xml: xml ?? `<domain type='test'><name>${name}</name></domain>`,
     },
-    placement: { hosts, autoStart: autoStart ?? hosts, failback: failback ?? false },
+    placement: {
+      hosts,
+      autoStart: autoStart ?? hosts,
+      failback: failback ?? false,
+      failbackAfterSeconds: 300,
+    },
     timing: { startGraceSeconds: 5, stopTimeoutSeconds: 30 },
     onFailure: { restart: { max: 2, withinSeconds: 600 }, then: 'failover' },
-    migration: { live: true, timeoutSeconds: 300, maxDowntimeMs: 300 },
+    migration: { live: true, timeoutSeconds: 300, maxDowntimeMs: 300, fallback: 'none' },
     dependsOn: [],
     maintenance: false,
     at,

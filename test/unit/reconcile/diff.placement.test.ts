@@ -107,7 +107,9 @@ describe('diff: placement of running guests', () => {
   });
 
   it('with live migration off, a misplaced guest is relocated: stop, then start on the allowed host', () => {
-    const g = guest('db1', { migration: { live: false, timeoutSeconds: 300, maxDowntimeMs: 300 } });
+    const g = guest('db1', {
+      migration: { live: false, timeoutSeconds: 300, maxDowntimeMs: 300, fallback: 'none' },
+    });
     const plan = diff(
       desiredOf({ guests: [g] }),
       observedOf({
