@@ -9,7 +9,7 @@
 import type { Action } from '../model/plan.js';
 import { classify, errorCode, errorMessage } from '../common/errors.js';
 import type { ActionOutcome } from '../providers/provider.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '../common/backoff.js';
 import type { ActionResult, ExecutionReport } from './execution-report.js';
 import type { Verdict } from './precheck.js';
 
