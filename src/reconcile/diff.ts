@@ -5,7 +5,7 @@
  * guests it depends on are running (or started by this plan), and stops before them.
  */
 import type { Desired, Guest } from '../model/desired.js';
-import type { Observed } from '../model/observed.js';
+import type { Observed, ObservedGuest } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { guestDefinition } from '../common/guest-definition.js';
 import { guestUuid } from '../common/guest-identity.js';
@@ -71,16 +71,29 @@ function planGuest(
     });
     return { stops: [], willRun: view.active.length > 0, runsNow: view.active.length > 0 };
   }
+  const drained = drainedHosts(desired, policy);
+  const isDrained = (h: string): boolean => drained.has(h);
+  const up = (h: string): boolean => hostUsable(observed, h);
   const engine = desired.sites.get(placement.site)?.provider.kind === 'ovirt';
   if (engine) {
-    const ctx: GuestContext = { ...base, usable: (h) => hostUsable(observed, h) };
+    const ctx: GuestContext = {
+      ...base,
+      usable: up,
+      canRun: (h) => up(h) && !isDrained(h),
+      drained: isDrained,
+    };
     return planEngineGuest(ctx);
   }
-  const probe: GuestContext = { ...base, usable: (h) => hostUsable(observed, h) };
+  const migrating = view.active.filter((g) => g.migrating === true);
+  if (migrating.length > 0) return holdMigrating(plan, guest, view.active);
+  const probe: GuestContext = { ...base, usable: up, canRun: up, drained: isDrained };
   const conflicted = findConflicts(probe);
+  const usable = (h: string): boolean => !conflicted.has(h) && up(h);
   const ctx: GuestContext = {
     ...base,
-    usable: (h) => !conflicted.has(h) && hostUsable(observed, h),
+    usable,
+    canRun: (h) => usable(h) && !isDrained(h),
+    drained: isDrained,
   };
   switch (guest.state) {
     case 'absent':
@@ -92,6 +105,39 @@ function planGuest(
       return planRunning(ctx, planDefinitions(ctx, conflicted));
   }
 }
+
+/** Hosts drained for planned work: the Site's `maintenance` hosts and `virtwarden drain`. */
+export function drainedHosts(desired: Desired, policy: PlanPolicy): ReadonlySet<string> {
+  const out = new Set(policy.drainedHosts ?? []);
+  for (const site of desired.sites.values()) {
+    if (site.provider.kind !== 'libvirt') continue;
+    for (const h of site.provider.hosts) if (h.maintenance) out.add(h.name);
+  }
+  return out;
+}
+
+/**
+ * A live migration is in flight (an operator's `virsh migrate`, or ours): both ends are one
+ * guest moving, not a duplicate. Nothing is done to it — no stop, no define, no start — until
+ * the job ends; the event at its end (or the next resync) looks again.
+ */
+function holdMigrating(
+  plan: PlanBuilder,
+  guest: Guest,
+  active: readonly ObservedGuest[],
+): GuestIntent {
+  const hosts = active.map((a) => `${a.host ?? '?'} (${a.detail})`).join(', ');
+  plan.hold({
+    guest: guest.name,
+    reason: 'migrating',
+    host: active.find((a) => a.migrating !== true)?.host ?? active[0]?.host,
+    retryAfterMs: MIGRATION_LOOK_AGAIN_MS,
+    message: `a live migration is in flight: ${hosts}; left alone until it ends`,
+  });
+  return { stops: [], willRun: true, runsNow: true };
+}
+
+const MIGRATION_LOOK_AGAIN_MS = 2_000;
 
 /** Dependencies first (depth-first); cycles were rejected by validation, but never loop. */
 function topological(guests: readonly Guest[], deps: DependencyMap): string[] {

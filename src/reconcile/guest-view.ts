@@ -16,7 +16,9 @@ export interface GuestView {
   readonly definedOn: ReadonlyMap<string, ObservedGuest>;
   /**
    * Hosts that cannot be seen and are not fenced, where the guest may be running: its placement
-   * hosts (at every site) and the host it last ran on.
+   * hosts (at every site), the host it last ran on and every host virtwarden last saw holding
+   * its definition — whatever the placement says now (a manifest edit that drops an
+   * unreachable host does not make the guest any less likely to run there).
    */
   readonly blindHosts: readonly string[];
 }
@@ -70,6 +72,7 @@ export function gatherGuestView(
 
   const mayHold = new Set(guest.placement.hosts);
   if (history.lastHost !== undefined) mayHold.add(history.lastHost);
+  for (const h of history.definedOn ?? []) mayHold.add(h);
   const blindHosts = [...mayHold].filter((h) => {
     if (fencedHosts.has(h)) return false;
     const host = hostOf(observed, h);

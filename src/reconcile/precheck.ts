@@ -42,6 +42,14 @@ export function precheck(
   const hostUp = (host: string | undefined): boolean =>
     host === undefined || hostUsable(fresh, host);
   const engine = desired.sites.get(action.site)?.provider.kind === 'ovirt';
+  // A live migration in flight (an operator's, or one still finishing) is one guest moving:
+  // nothing may start, stop, define or move it until the job ends.
+  const moving = view.active.filter((g) => g.migrating === true);
+  if (moving.length > 0) {
+    return refuse(
+      `a live migration is in flight (${view.active.map((g) => `${g.host ?? '?'}: ${g.detail}`).join(', ')})`,
+    );
+  }
 
   switch (action.kind) {
     case 'start': {

@@ -4,12 +4,13 @@
  * for, taken from the plan's holds ("waiting for fencing of kvm2"). Services are down when any
  * of their guests is not ONLINE. Pure.
  */
-import type { Desired, DesiredGuestState } from '../model/desired.js';
+import type { Desired, DesiredGuestState, Guest } from '../model/desired.js';
+import type { GuestHistory } from '../model/history.js';
 import type { GuestState } from '../model/guest-state.js';
 import type { Observed, ObservedGuest } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { effectivePlacement } from './effective.js';
-import { gatherGuestView } from './guest-view.js';
+import { gatherGuestView, type GuestView } from './guest-view.js';
 import { EMPTY_HISTORY } from './policy.js';
 
 export interface GuestStatus {
@@ -37,11 +38,41 @@ function pick(instances: readonly ObservedGuest[]): ObservedGuest | undefined {
   return instances.find((i) => i.state === 'ONLINE') ?? instances[0];
 }
 
-export function guestStatuses(desired: Desired, observed: Observed, plan: Plan): GuestStatus[] {
+/**
+ * The copy that speaks for a guest that runs nowhere: a managed save first (it is the guest's
+ * state), then — for a guest meant to run — the copy on the host it last ran on, then a failed
+ * copy on an allowed host. A stale `shut off (crashed)` copy left on another host by an earlier
+ * failure never makes a stopped guest FAULTED.
+ */
+function speaker(
+  guest: Guest,
+  view: GuestView,
+  history: GuestHistory,
+  hosts: readonly string[],
+): ObservedGuest | undefined {
+  const saved = view.instances.find((i) => i.managedSave);
+  if (saved) return saved;
+  if (guest.state !== 'running') return undefined;
+  const onLast = view.instances.find((i) => i.host === history.lastHost);
+  if (onLast) return onLast;
+  const failed = (i: ObservedGuest): boolean => i.state === 'FAULTED' || i.state === 'UNKNOWN';
+  return (
+    view.instances.find((i) => failed(i) && hosts.includes(i.host ?? '')) ??
+    view.instances.find(failed)
+  );
+}
+
+export function guestStatuses(
+  desired: Desired,
+  observed: Observed,
+  plan: Plan,
+  histories: ReadonlyMap<string, GuestHistory> = new Map(),
+): GuestStatus[] {
   const out: GuestStatus[] = [];
   for (const guest of [...desired.guests.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const placement = effectivePlacement(desired, guest);
-    const view = gatherGuestView(desired, observed, guest, placement, EMPTY_HISTORY, new Set());
+    const history = histories.get(guest.name) ?? EMPTY_HISTORY;
+    const view = gatherGuestView(desired, observed, guest, placement, history, new Set());
     const hold = plan.holds.find((h) => h.guest === guest.name);
     const pending = plan.actions.some((a) => a.guest === guest.name);
     const active = pick(view.active);
@@ -57,12 +88,11 @@ export function guestStatuses(desired: Desired, observed: Observed, plan: Plan):
       confidence = 0;
       reason = `cannot see ${view.blindHosts.join(', ')} (unreachable)`;
     } else {
-      const saved = view.instances.find((i) => i.managedSave);
-      const failed = view.instances.find((i) => i.state === 'FAULTED' || i.state === 'UNKNOWN');
-      const any = saved ?? failed ?? view.instances[0];
-      state = any?.state ?? 'OFFLINE';
-      confidence = any?.confidence ?? 100;
-      host = saved?.host ?? failed?.host;
+      const speaks = speaker(guest, view, history, placement.hosts);
+      const any = speaks ?? view.instances[0];
+      state = speaks?.state ?? 'OFFLINE';
+      confidence = speaks?.confidence ?? 100;
+      host = speaks?.host;
       reason = any ? any.detail : 'not defined on any host';
     }
     if (hold) reason = hold.message;

@@ -162,11 +162,14 @@ export class Controller {
       for (const h of site.hosts.values())
         this.metrics.hostUp.set({ site: site.name, host: h.name }, h.status === 'up' ? 1 : 0);
     }
+    const seen = new Set<string>();
+    for (const site of observed.sites.values())
+      for (const h of site.hosts.values()) if (h.status === 'up') seen.add(h.name);
     for (const guest of this.desired.guests.values()) {
-      const running = [...observed.sites.values()]
+      const instances = [...observed.sites.values()]
         .flatMap((s) => s.guests)
-        .find((g) => g.domainName === guest.domainName && g.active && g.state === 'ONLINE');
-      if (running?.host !== undefined) this.history.seenRunning(guest.name, running.host);
+        .filter((g) => g.domainName === guest.domainName);
+      this.history.observed(guest.name, instances, seen);
     }
     this.metrics.setGuestStates(this.status().guests.map((g) => g.state));
   }
@@ -270,7 +273,8 @@ export class Controller {
             this.history.actionDone(a, this.now());
             this.options.onActionDone?.(a);
           }
-          if (r.status === 'failed') this.history.actionFailed(a, this.now());
+          if (r.status === 'failed')
+            this.history.actionFailed(a, r.error?.code ?? 'unexpected', r.message, this.now());
           const level = r.status === 'done' || r.status === 'skipped' ? 'info' : 'warn';
           this.log[level](
             {

@@ -137,7 +137,7 @@ Options:
         await controller.replace(next);
       }
       const changed = changedGuests(before, next);
-      for (const g of changed) controller.history.reset(g);
+      for (const g of changed) controller.history.manifestEdited(g);
       log.info({ changed }, `manifests reloaded: ${changed.length} guest(s) changed`);
       for (const g of changed) controller.enqueue(g, 'manifest', changedAt);
       if (changed.length === 0) controller.enqueueAll('manifest', changedAt);
