@@ -10,6 +10,7 @@ import type { Plan } from '../model/plan.js';
 import { guestDefinition } from '../common/guest-definition.js';
 import { guestUuid } from '../common/guest-identity.js';
 import { dependents, startDependencies, type DependencyMap } from './dependencies.js';
+import { drainedHosts } from './drained.js';
 import { effectivePlacement } from './effective.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { findConflicts, planDefinitions } from './guest-definitions.js';
@@ -24,11 +25,11 @@ import { EMPTY_HISTORY, type PlanPolicy } from './policy.js';
 export function diff(desired: Desired, observed: Observed, policy: PlanPolicy): Plan {
   const plan = new PlanBuilder();
   const intents = new Map<string, GuestIntent>();
-  const guests = [...desired.guests.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const deps = startDependencies(desired);
+  const guests = guestsToPlan(desired, deps, policy.targets);
   for (const guest of guests)
     intents.set(guest.name, planGuest(desired, observed, policy, guest, plan));
 
-  const deps = startDependencies(desired);
   orderStarts(plan, deps, intents, policy, guests);
   orderStops(plan, deps, intents);
   planUnmappedVolumes(desired, observed, policy, plan);
@@ -37,6 +38,36 @@ export function diff(desired: Desired, observed: Observed, policy: PlanPolicy): 
     plan.retain((g) => targets.has(g));
   }
   return plan.build();
+}
+
+/**
+ * Every guest, or — for `--target` and the watch loop's one key — the targets and their direct
+ * neighbours in the dependency graph (whose plans order the targets' starts and stops), so
+ * planning one guest costs O(its neighbours), not O(fleet).
+ */
+function guestsToPlan(
+  desired: Desired,
+  deps: DependencyMap,
+  targets: ReadonlySet<string> | undefined,
+): Guest[] {
+  const all = (): Guest[] => [...desired.guests.values()];
+  let chosen: Guest[];
+  if (targets === undefined) {
+    chosen = all();
+  } else {
+    const names = new Set<string>();
+    const users = dependents(deps);
+    for (const t of targets) {
+      names.add(t);
+      for (const d of deps.get(t) ?? []) names.add(d);
+      for (const u of users.get(t) ?? []) names.add(u);
+    }
+    chosen = [...names].flatMap((n) => {
+      const g = desired.guests.get(n);
+      return g ? [g] : [];
+    });
+  }
+  return chosen.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function planGuest(
@@ -71,7 +102,7 @@ function planGuest(
     });
     return { stops: [], willRun: view.active.length > 0, runsNow: view.active.length > 0 };
   }
-  const drained = drainedHosts(desired, policy);
+  const drained = drainedHosts(desired, policy.drainedHosts);
   const isDrained = (h: string): boolean => drained.has(h);
   const up = (h: string): boolean => hostUsable(observed, h);
   const engine = desired.sites.get(placement.site)?.provider.kind === 'ovirt';
@@ -104,16 +135,6 @@ function planGuest(
     case 'running':
       return planRunning(ctx, planDefinitions(ctx, conflicted));
   }
-}
-
-/** Hosts drained for planned work: the Site's `maintenance` hosts and `virtwarden drain`. */
-export function drainedHosts(desired: Desired, policy: PlanPolicy): ReadonlySet<string> {
-  const out = new Set(policy.drainedHosts ?? []);
-  for (const site of desired.sites.values()) {
-    if (site.provider.kind !== 'libvirt') continue;
-    for (const h of site.provider.hosts) if (h.maintenance) out.add(h.name);
-  }
-  return out;
 }
 
 /**

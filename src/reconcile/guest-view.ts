@@ -41,6 +41,20 @@ function byDomain(site: ObservedSite): ReadonlyMap<string, readonly ObservedGues
   return index;
 }
 
+/** Every instance of a domain at these sites (indexed: O(its instances)). */
+export function instancesOf(
+  observed: Observed,
+  sites: Iterable<string>,
+  domainName: string,
+): ObservedGuest[] {
+  const out: ObservedGuest[] = [];
+  for (const name of sites) {
+    const site = observed.sites.get(name);
+    if (site) out.push(...(byDomain(site).get(domainName) ?? []));
+  }
+  return out;
+}
+
 export function hostOf(observed: Observed, host: string): ObservedHost | undefined {
   for (const site of observed.sites.values()) {
     const h = site.hosts.get(host);

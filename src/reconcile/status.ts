@@ -9,6 +9,7 @@ import type { GuestHistory } from '../model/history.js';
 import type { GuestState } from '../model/guest-state.js';
 import type { Observed, ObservedGuest } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
+import { guestConditions, isReady, type Condition } from './conditions.js';
 import { effectivePlacement } from './effective.js';
 import { gatherGuestView, type GuestView } from './guest-view.js';
 import { EMPTY_HISTORY } from './policy.js';
@@ -23,8 +24,23 @@ export interface GuestStatus {
   readonly confidence: number;
   readonly host?: string;
   readonly reason: string;
-  /** The plan has actions pending for it. */
+  /** Ready: as the manifests want it, nothing pending or held back (see conditions). */
   readonly converged: boolean;
+  /** Ready, Reconciling, Stalled, with reasons from `CONDITION_REASONS`. */
+  readonly conditions: readonly Condition[];
+}
+
+/** What the controller knows about a guest beyond the plan (absent for the CLI). */
+export interface ControlFacts {
+  readonly terminal?: { readonly code: string; readonly message: string };
+  readonly failed?: { readonly message: string };
+  /** Actions of it running now. */
+  readonly inFlight?: readonly string[];
+}
+
+export interface StatusOptions {
+  readonly histories?: ReadonlyMap<string, GuestHistory>;
+  readonly facts?: ReadonlyMap<string, ControlFacts>;
 }
 
 export interface ServiceStatus {
@@ -66,16 +82,24 @@ export function guestStatuses(
   desired: Desired,
   observed: Observed,
   plan: Plan,
-  histories: ReadonlyMap<string, GuestHistory> = new Map(),
+  options: StatusOptions = {},
 ): GuestStatus[] {
+  const histories = options.histories ?? new Map<string, GuestHistory>();
   const out: GuestStatus[] = [];
+  const holdsBy = groupBy(plan.holds, (h) => h.guest);
+  const actionsBy = groupBy(plan.actions, (a) => a.guest);
   for (const guest of [...desired.guests.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const placement = effectivePlacement(desired, guest);
     const history = histories.get(guest.name) ?? EMPTY_HISTORY;
     const view = gatherGuestView(desired, observed, guest, placement, history, new Set());
-    const hold = plan.holds.find((h) => h.guest === guest.name);
-    const pending = plan.actions.some((a) => a.guest === guest.name);
+    const holds = holdsBy.get(guest.name) ?? [];
+    const hold = holds[0];
+    const facts = options.facts?.get(guest.name);
+    const actions = actionsBy.get(guest.name) ?? [];
+    const pendingKinds = [...(facts?.inFlight ?? []), ...actions.map((a) => a.kind)];
+    const pending = pendingKinds.length > 0;
     const active = pick(view.active);
+    const unseen = placement.sites.filter((s) => observed.sites.get(s)?.reachable === false);
     let state: GuestState;
     let confidence: number;
     let host: string | undefined;
@@ -87,6 +111,10 @@ export function guestStatuses(
       state = 'UNKNOWN';
       confidence = 0;
       reason = `cannot see ${view.blindHosts.join(', ')} (unreachable)`;
+    } else if (unseen.length > 0) {
+      state = 'UNKNOWN';
+      confidence = 0;
+      reason = `site ${unseen.join(', ')} does not answer`;
     } else {
       const speaks = speaker(guest, view, history, placement.hosts);
       const any = speaks ?? view.instances[0];
@@ -96,11 +124,18 @@ export function guestStatuses(
       reason = any ? any.detail : 'not defined on any host';
     }
     if (hold) reason = hold.message;
-    else if (pending)
-      reason = `${reason}; plan: ${plan.actions
-        .filter((a) => a.guest === guest.name)
-        .map((a) => a.kind)
-        .join(', ')}`;
+    else if (pending) reason = `${reason}; plan: ${pendingKinds.join(', ')}`;
+    const conditions = guestConditions({
+      desired: guest.state,
+      state,
+      placedWell:
+        placement.hosts.length === 0 || (host !== undefined && placement.hosts.includes(host)),
+      holds,
+      pending: pendingKinds,
+      ...(facts?.terminal ? { terminal: facts.terminal } : {}),
+      ...(facts?.failed ? { failed: facts.failed } : {}),
+    });
+    if (facts?.terminal && !hold) reason = `${facts.terminal.code}: ${facts.terminal.message}`;
     out.push({
       guest: guest.name,
       domainName: guest.domainName,
@@ -111,10 +146,22 @@ export function guestStatuses(
       confidence,
       ...(host !== undefined ? { host } : {}),
       reason,
-      converged: !pending,
+      converged: isReady(conditions),
+      conditions,
     });
   }
   return out;
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
 }
 
 export function serviceStatuses(desired: Desired, guests: readonly GuestStatus[]): ServiceStatus[] {
