@@ -22,6 +22,14 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "libraries": ["<!@(pkg-config --libs libvirt)"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"]
+    },
+    {
+      "target_name": "virtwarden_flock",
+      "sources": ["src/flock.cc"],
+      "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"]
     }
   ]
 }
