@@ -29,6 +29,8 @@ export interface Failure {
 /** Where it failed, or undefined when it never ran (a cold start). */
 export function attributeFailure(ctx: GuestContext): Failure | undefined {
   const { view, history, observed, placement } = ctx;
+  // Cleared by an operator: this start is a cold start, not one more failure.
+  if (history.rearmed === true) return undefined;
   const last = history.lastHost;
   if (last !== undefined) {
     // Blind hosts were handled before: a lost host here is fenced (or reported down).

@@ -32,7 +32,12 @@ const FAILURE_RESTARTS: ReadonlySet<Action['reason']> = new Set([
 ]);
 
 function withoutFault(h: GuestHistory): GuestHistory {
-  const { faultedAt: _a, faultReason: _r, ...rest } = h;
+  const { faultedAt: _a, faultReason: _r, rearmed: _x, ...rest } = h;
+  return rest;
+}
+
+function withoutRearm(h: GuestHistory): GuestHistory {
+  const { rearmed: _x, ...rest } = h;
   return rest;
 }
 
@@ -42,7 +47,7 @@ export function afterActionDone(h: GuestHistory, a: Action, now: number): GuestH
     case 'start': {
       const host = a.host ?? h.lastHost;
       return {
-        ...h,
+        ...withoutRearm(h),
         restarts:
           FAILURE_RESTARTS.has(a.reason) && host !== undefined
             ? [...recent(h.restarts, now), { host, at: now }]
@@ -87,6 +92,7 @@ export function afterActionFailed(
     };
   }
   if (a.kind !== 'start') return h;
+  h = withoutRearm(h);
   const host = a.host ?? h.lastHost;
   if (a.reason === 'failover' || a.reason === 'host-lost') {
     return {
@@ -126,9 +132,9 @@ export function afterObservation(
     next =
       h.faultedAt !== undefined
         ? { ...withoutFault(h), restarts: [], failovers: [], lastHost: running.host }
-        : h.lastHost === running.host
+        : h.lastHost === running.host && h.rearmed !== true
           ? h
-          : { ...h, lastHost: running.host };
+          : { ...withoutRearm(h), lastHost: running.host };
   }
   const definedNow = instances.flatMap((i) =>
     i.persistent && i.host !== undefined ? [i.host] : [],
@@ -158,9 +164,12 @@ export function afterManifestEdit(h: GuestHistory): GuestHistory {
   return { restarts: [], failovers: [], ...keepWhereabouts(h) };
 }
 
-/** `virtwarden clear GUEST`: the failure history and FAULTED mark go, the whereabouts stay. */
+/**
+ * `virtwarden clear GUEST`: the failure history and FAULTED mark go, the whereabouts stay, and
+ * a guest that runs nowhere gets a cold start (not yet another failure).
+ */
 export function afterClear(h: GuestHistory): GuestHistory {
-  return afterManifestEdit(h);
+  return { ...afterManifestEdit(h), rearmed: true };
 }
 
 export function sameHistory(a: GuestHistory, b: GuestHistory): boolean {

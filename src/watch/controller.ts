@@ -34,6 +34,7 @@ import { WAITING_RETRY_MS, type ReconcileResult } from './outcome.js';
 import { SiteObserver } from './site-observer.js';
 import { WorkQueue } from './work-queue.js';
 import type { GuestHistory } from '../model/history.js';
+import type { ObservedGuest } from '../model/observed.js';
 
 export interface ControllerOptions {
   readonly log: Logger;
@@ -71,6 +72,8 @@ export class Controller {
   private readonly holds = new Map<string, readonly Hold[]>();
   private readonly facts = new Map<string, ControlFacts>();
   private readonly actingInARow = new Map<string, number>();
+  /** When each key's last actions ended: its next run observes after that. */
+  private readonly actedAt = new Map<string, number>();
   /** When the oldest not-yet-acted-on trigger of each key arrived, and what it was. */
   private readonly triggers = new Map<string, { at: number; source: string }>();
   private readonly stopping = new AbortController();
@@ -106,6 +109,7 @@ export class Controller {
   }
 
   async start(): Promise<void> {
+    this.metrics.watchEventLoop();
     await this.subscribe();
     for (let i = 0; i < this.options.workers; i++) this.workers.push(this.work());
     this.resyncTimer = setInterval(() => {
@@ -130,6 +134,7 @@ export class Controller {
     });
     await Promise.race([Promise.all(this.workers), grace]);
     clearTimeout(timer);
+    this.metrics.stopWatchingEventLoop();
     await this.options.journal.flush();
   }
 
@@ -224,7 +229,7 @@ export class Controller {
         if (h.status === 'up') seen.add(h.name);
       }
     }
-    const byDomain = new Map<string, import('../model/observed.js').ObservedGuest[]>();
+    const byDomain = new Map<string, ObservedGuest[]>();
     for (const site of observed.sites.values()) {
       for (const g of site.guests)
         byDomain.set(g.domainName, [...(byDomain.get(g.domainName) ?? []), g]);
@@ -316,8 +321,11 @@ export class Controller {
   }
 
   private async runKey(key: string): Promise<ReconcileResult> {
-    const trigger = this.triggers.get(key);
+    const t = this.triggers.get(key);
     this.triggers.delete(key);
+    const acted = this.actedAt.get(key) ?? 0;
+    const trigger = { at: t?.at ?? this.now(), source: t?.source ?? 'requeue', notBefore: 0 };
+    trigger.notBefore = Math.max(trigger.at, acted);
     const result = await reconcileKey(key, trigger, {
       desired: this.desiredNow,
       providers: this.providersNow,
@@ -341,6 +349,7 @@ export class Controller {
       },
     });
     if (result.acted) {
+      this.actedAt.set(key, this.now());
       const n = (this.actingInARow.get(key) ?? 0) + 1;
       this.actingInARow.set(key, n);
       if (n > MAX_ACTING_IN_A_ROW) {
@@ -358,5 +367,6 @@ export class Controller {
     this.holds.delete(key);
     this.facts.delete(key);
     this.actingInARow.delete(key);
+    this.actedAt.delete(key);
   }
 }

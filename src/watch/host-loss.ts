@@ -106,7 +106,8 @@ export class HostLoss {
       log.warn({ host: name, why: e.what }, `host ${name} unreachable: its guests are held`);
       this.touch(name, 'host-unreachable', e.receivedAt);
     } else if (e.hostLost === true) {
-      if (!this.controller.lostHosts.has(name)) log.warn({ host: name, why: e.what }, `host ${name} lost`);
+      if (!this.controller.lostHosts.has(name))
+        log.warn({ host: name, why: e.what }, `host ${name} lost`);
       this.controller.lostHosts.add(name);
       this.touch(name, 'host-loss', e.receivedAt);
       this.startFencing(name, e.site);
@@ -144,18 +145,20 @@ export class HostLoss {
     const retry = this.options.retry ?? DEFAULT_RETRY;
     const fence = this.options.fence ?? ((h: LibvirtHost, s: AbortSignal) => fenceHost(h, s));
     const stopping = this.controller.stoppingSignal;
-    for (let attempt = 1; !signal.aborted && !stopping.aborted; attempt++) {
+    // A function, not a property read: the awaits below may flip it.
+    const cancelled = (): boolean => signal.aborted || stopping.aborted;
+    for (let attempt = 1; !cancelled(); attempt++) {
       // Never fence a host that answers a fresh connection: it was a blip, not a loss.
       const provider = this.controller.providers.get(site);
       if (provider?.probeHost !== undefined && (await provider.probeHost(host.name))) {
         log.warn({ host: host.name }, `${host.name} answers again: not fenced`);
         return;
       }
-      if (signal.aborted) return;
+      if (cancelled()) return;
       const outcome = await fence(host, signal);
       this.options.onFenceAttempt?.(host.name, attempt, outcome);
       if (outcome.fenced) {
-        if (signal.aborted) return;
+        if (cancelled()) return;
         await this.options.store.recordFenced({
           host: host.name,
           by: 'fence-command',
@@ -163,7 +166,10 @@ export class HostLoss {
           note: outcome.message,
         });
         await this.reload();
-        log.warn({ host: host.name, attempt }, `${outcome.message}: its guests may now start elsewhere`);
+        log.warn(
+          { host: host.name, attempt },
+          `${outcome.message}: its guests may now start elsewhere`,
+        );
         this.touch(host.name, 'host-loss');
         return;
       }
@@ -182,14 +188,20 @@ export class HostLoss {
 
   private clearRecord(host: string, why: string): void {
     this.records.delete(host);
-    this.controller.fencedHosts = new Set([...this.controller.fencedHosts].filter((h) => h !== host));
+    this.controller.fencedHosts = new Set(
+      [...this.controller.fencedHosts].filter((h) => h !== host),
+    );
     this.options.store
       .clearFenced(host)
       .then((removed) => {
-        if (removed) this.options.log.info({ host, why }, `fencing record of ${host} ended: ${why}`);
+        if (removed)
+          this.options.log.info({ host, why }, `fencing record of ${host} ended: ${why}`);
       })
       .catch((err: unknown) => {
-        this.options.log.error({ host, err: errorMessage(err) }, `cannot clear the fencing record of ${host}`);
+        this.options.log.error(
+          { host, err: errorMessage(err) },
+          `cannot clear the fencing record of ${host}`,
+        );
       });
   }
 }

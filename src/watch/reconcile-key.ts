@@ -46,6 +46,17 @@ export interface KeyResult {
   readonly acted: boolean;
 }
 
+export interface KeyTrigger {
+  /** When the (oldest) trigger of this run arrived. */
+  readonly at: number;
+  readonly source: string;
+  /**
+   * Observe no earlier than this: the trigger, or the end of this key's own last actions,
+   * whichever is later (a run must never plan from a look taken before its own last act).
+   */
+  readonly notBefore: number;
+}
+
 function logHolds(deps: KeyDeps, key: string, holds: readonly Hold[]): void {
   const now = deps.now();
   for (const h of holds) {
@@ -61,7 +72,7 @@ function logHolds(deps: KeyDeps, key: string, holds: readonly Hold[]): void {
 
 export async function reconcileKey(
   key: string,
-  trigger: { readonly at: number; readonly source: string } | undefined,
+  trigger: KeyTrigger | undefined,
   deps: KeyDeps,
 ): Promise<KeyResult> {
   const { desired, providers } = deps;
@@ -72,7 +83,7 @@ export async function reconcileKey(
     return { outcome: {}, acted: false };
   }
   const sites = effectivePlacement(desired, guest).sites.filter((s) => providers.has(s));
-  const observed = await deps.observer.observe(sites, trigger?.at ?? deps.now());
+  const observed = await deps.observer.observe(sites, trigger?.notBefore ?? deps.now());
   const seen = new Set<string>();
   for (const s of observed.sites.values())
     for (const h of s.hosts.values()) if (h.status === 'up') seen.add(h.name);
@@ -94,7 +105,7 @@ export async function reconcileKey(
     };
   }
 
-  if (trigger) {
+  if (trigger && trigger.source !== 'requeue') {
     deps.metrics.eventToAction.observe(
       { source: trigger.source },
       (deps.now() - trigger.at) / 1000,

@@ -100,8 +100,12 @@ describe('guest history', () => {
       lastHost: 'kvm3',
       definedOn: ['kvm3'],
     };
-    for (const next of [afterManifestEdit(h), afterClear(h)]) {
-      expect(next).toEqual({ restarts: [], failovers: [], lastHost: 'kvm3', definedOn: ['kvm3'] });
-    }
+    const kept = { restarts: [], failovers: [], lastHost: 'kvm3', definedOn: ['kvm3'] };
+    expect(afterManifestEdit(h)).toEqual(kept);
+    // A clear also makes its next start a cold start, until it is started (or seen running).
+    expect(afterClear(h)).toEqual({ ...kept, rearmed: true });
+    expect(
+      afterActionDone(afterClear(h), start('not-running', 'kvm3'), NOW).rearmed,
+    ).toBeUndefined();
   });
 });

@@ -189,7 +189,7 @@ describe('the outcome contract', () => {
     // A new controller (a restarted `watch`) with the same durable history and the same site.
     const second = await setup(desiredOf({ sites: [site], guests: [g] }), {
       provider: first.provider,
-      histories: new Map([['db1', remembered as GuestHistory]]),
+      histories: new Map([['db1', remembered ?? { restarts: [], failovers: [] }]]),
     });
     await eventually(
       'held FAULTED',
