@@ -99,6 +99,12 @@ describe('watch and host loss', () => {
     const b1 = (await watch.status()).find((g) => g.guest === 'b1');
     expect(b1?.state).toBe('UNKNOWN');
     expect(b1?.reason).toContain('virtwarden fence confirm h3');
+    // Held is not Ready (it used to say "converged").
+    expect(b1?.converged).toBe(false);
+    expect(b1?.conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: false,
+      reason: 'WaitingForFencing',
+    });
 
     // The operator powers the host off (its guests die with it), then confirms.
     await lab.host('h3').crash();
