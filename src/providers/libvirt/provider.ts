@@ -18,6 +18,7 @@ import {
   type ProviderEvent,
 } from '../provider.js';
 import * as actions from './actions.js';
+import { define } from './actions-define.js';
 import * as storage from './actions-storage.js';
 import { parseDisks } from './disk-xml.js';
 import { parseOwnership } from './domain-xml.js';
@@ -108,7 +109,7 @@ export class LibvirtProvider implements Provider {
     const g = ctx.guest;
     switch (action.kind) {
       case 'define':
-        return actions.define(this, action, g, ctx.desired);
+        return define(this, action, g, ctx.desired);
       case 'undefine':
         return actions.undefine(this, action, g);
       case 'start':
