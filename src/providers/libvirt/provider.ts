@@ -1,6 +1,6 @@
 /**
  * The libvirt provider: one connection per host, virtwarden chooses every host. Observation is
- * one bulk list per host; per-domain metadata only for the details the planner asks for.
+ * one bulk list per host; per-domain definitions only for the details the planner asks for.
  */
 import type { Desired, LibvirtSite } from '../../model/desired.js';
 import type { GuestDetail, ObservedSite } from '../../model/observed.js';
@@ -20,8 +20,7 @@ import {
 import * as actions from './actions.js';
 import { define } from './actions-define.js';
 import * as storage from './actions-storage.js';
-import { parseDisks } from './disk-xml.js';
-import { parseOwnership } from './domain-xml.js';
+import { readGuestDetail } from './guest-details.js';
 import { HostLink, type Connector } from './host-link.js';
 import { HostMonitor } from './host-monitor.js';
 import { observeHost } from './observe-host.js';
@@ -29,6 +28,14 @@ import { verifyStorage } from './verify-storage.js';
 
 const bindingConnector: Connector = async (uri, keepalive) =>
   (await import('./binding-host-api.js')).connectHost(uri, keepalive);
+
+/** What tests (and embedders) may change; the defaults are what the manifests get. */
+export interface LibvirtTuning {
+  /** Opens host connections (default: the native binding). */
+  readonly connector?: Connector;
+  /** An observation waits this long for a host at most, then reports it unreachable. */
+  readonly observeDeadlineMs?: number;
+}
 
 export class LibvirtProvider implements Provider {
   readonly kind = 'libvirt' as const;
@@ -39,9 +46,10 @@ export class LibvirtProvider implements Provider {
     site: string,
     spec: LibvirtSite,
     _options: ProviderOptions,
-    connector: Connector = bindingConnector,
+    tuning: LibvirtTuning = {},
   ) {
     this.site = site;
+    const connector = tuning.connector ?? bindingConnector;
     this.links = new Map(
       spec.hosts.map((h) => [h.name, new HostLink(h, spec.keepalive, connector)]),
     );
@@ -75,31 +83,13 @@ export class LibvirtProvider implements Provider {
     };
   }
 
+  /** One read of each persistent definition (and of the running instance where needed). */
   async details(requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>> {
     const out = new Map<string, GuestDetail>();
     await Promise.all(
       requests.map(async (r) => {
-        const link = this.link(r.host);
-        const { config, live } = await link
-          .call('read metadata', (api) => api.ownerElements(r.domainName, r.active === true))
-          .catch(() => ({ config: undefined, live: undefined }));
-        const owner = parseOwnership(config);
-        const liveHash = parseOwnership(live)?.baseHash;
-        // The running guest's disks matter when it has (or had) mapped disks.
-        const hadMapped =
-          (owner?.mappedDisks ?? 0) > 0 || (parseOwnership(live)?.mappedDisks ?? 0) > 0;
-        const liveDisks =
-          (r.liveDisks === true || hadMapped) && r.active === true
-            ? await link
-                .call('live XML', (api) => api.domainXml(r.domainName, false))
-                .then(parseDisks)
-                .catch(() => undefined)
-            : undefined;
-        out.set(detailKey(r), {
-          ...(owner ? { owner } : {}),
-          ...(liveHash !== undefined ? { liveBaseHash: liveHash } : {}),
-          ...(liveDisks !== undefined ? { liveDisks } : {}),
-        });
+        const detail = await readGuestDetail(this.link(r.host), r);
+        if (detail) out.set(detailKey(r), detail);
       }),
     );
     return out;
