@@ -2,7 +2,8 @@
  * The libvirt provider's `define`: the manifest's definition, with virtwarden's identity and
  * ownership record, defined on one host; autostart off (virtwarden decides where it starts).
  *
- * Then the definition is read back as libvirt stored it — with its defaults, generated
+ * Mapped disks are given as the host's libvirt needs them (volume formats, LUN passthrough: see
+ * host-disks.ts). Then the definition is read back as libvirt stored it — with its defaults, generated
  * addresses and MAC addresses — and kept as the baseline in the ownership record, so that a
  * later read tells a hand edit (`virsh edit`) from libvirt's own additions (see
  * definition-baseline.ts and definition-normal.ts).
@@ -16,6 +17,7 @@ import { TerminalError, TransientError } from '../../common/errors.js';
 import type { ActionOutcome } from '../provider.js';
 import type { HostLookup } from './actions.js';
 import { encodeBaseline } from './definition-baseline.js';
+import { forHost } from './host-disks.js';
 import { OWNER_NS, OWNER_PREFIX, ownershipMetadata, prepareDefinition } from './domain-xml.js';
 
 export async function define(
@@ -36,7 +38,8 @@ export async function define(
   };
   const xml = prepareDefinition(def.xml, { name: guest.domainName, uuid: guestUuid(guest), owner });
   const link = links.link(a.host);
-  await link.call('define', (api) => api.defineXml(xml));
+  const hostXml = await forHost(link, xml);
+  await link.call('define', (api) => api.defineXml(hostXml));
   const rows = await link.call('list domains', (api) => api.listDomains());
   const row = rows.find((r) => r.name === guest.domainName);
   if (!row?.persistent)
