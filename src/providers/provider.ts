@@ -74,8 +74,11 @@ export interface ProviderEvent {
   readonly domainName?: string;
   /** e.g. `lifecycle stopped/failed`, `io-error`, `connection closed (keepalive)`. */
   readonly what: string;
-  /** The host connection went away (host loss) or came back. */
+  /** The host stopped answering (its connection closed or cannot be opened): not yet a loss. */
+  readonly hostUnreachable?: boolean;
+  /** The host has been unreachable for the site's grace without a successful reconnect. */
   readonly hostLost?: boolean;
+  /** The host answers again (after hostUnreachable or hostLost). */
   readonly hostBack?: boolean;
   /** ms since epoch, when the provider received it. */
   readonly receivedAt: number;
@@ -90,5 +93,10 @@ export interface Provider {
   apply(action: Action, ctx: ActionContext): Promise<ActionOutcome>;
   /** Start delivering events; returns a function that stops them. */
   subscribe?(listener: (event: ProviderEvent) => void): Promise<() => void>;
+  /**
+   * A fresh connection to the host answers now (within a short bound). A host that answers is
+   * not fenced, whatever its old connection said. Never throws: false when it does not answer.
+   */
+  probeHost?(host: string): Promise<boolean>;
   close(): Promise<void>;
 }

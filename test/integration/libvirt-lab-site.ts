@@ -14,11 +14,16 @@ import { manifestDir, type ManifestDir } from '../helpers/manifest-dir.js';
 export interface SiteOptions {
   readonly keepalive?: { readonly intervalSeconds: number; readonly count: number };
   readonly hostLossGraceSeconds?: number;
+  /** The lab hosts in the site (default: all). */
+  readonly hosts?: readonly string[];
 }
 
 export function siteYaml(lab: Lab, o: SiteOptions = {}): string {
   const k = o.keepalive ?? { intervalSeconds: 1, count: 2 };
-  const hosts = lab.hosts.map((h) => `      - { name: ${h.name}, uri: "${h.qemuUri}" }`).join('\n');
+  const hosts = lab.hosts
+    .filter((h) => o.hosts === undefined || o.hosts.includes(h.name))
+    .map((h) => `      - { name: ${h.name}, uri: "${h.qemuUri}" }`)
+    .join('\n');
   return `apiVersion: virtwarden/v1
 kind: Site
 metadata: { name: lab }

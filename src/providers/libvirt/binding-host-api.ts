@@ -39,13 +39,15 @@ class BindingHostApi implements HostApi {
   readonly canHotplug: boolean;
   private closed = false;
   private version: Promise<number> | undefined;
+  private closedBecause: string | undefined;
 
   constructor(conn: LibvirtConnection, uri: string) {
     this.conn = conn;
     this.canMigrate = !isTestDriver(uri);
     this.canHotplug = !isTestDriver(uri);
-    conn.on('close', () => {
+    conn.on('close', (reason) => {
       this.closed = true;
+      this.closedBecause = reason;
     });
   }
 
@@ -227,6 +229,10 @@ class BindingHostApi implements HostApi {
   async liveMetadata(domain: string, namespace: string): Promise<string | undefined> {
     const el = await this.conn.getMetadata(domain, METADATA_TYPES.element, namespace, AFFECT.live);
     return el ?? undefined;
+  }
+
+  closeReason(): string | undefined {
+    return this.closedBecause ?? (this.isAlive() ? undefined : 'closed');
   }
 
   libVersion(): Promise<number> {

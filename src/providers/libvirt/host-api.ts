@@ -111,6 +111,8 @@ export interface HostApi {
   liveMetadata(domain: string, namespace: string): Promise<string | undefined>;
   /** The daemon's libvirt version (major * 1,000,000 + minor * 1,000 + release), cached. */
   libVersion(): Promise<number>;
+  /** Why the connection closed (`eof`, `keepalive`, …); undefined while it is open. */
+  closeReason(): string | undefined;
   /** Live migration possible with this driver (the test driver cannot). */
   readonly canMigrate: boolean;
   /** Hot-plug possible with this driver (the test driver cannot). */

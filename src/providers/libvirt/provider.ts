@@ -29,6 +29,21 @@ import { verifyStorage } from './verify-storage.js';
 const bindingConnector: Connector = async (uri, keepalive) =>
   (await import('./binding-host-api.js')).connectHost(uri, keepalive);
 
+const DEFAULT_OBSERVE_DEADLINE_MS = 1_500;
+
+/** `VIRTWARDEN_OBSERVE_DEADLINE_MS`: how long an observation waits for one host. */
+function observeDeadlineFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.VIRTWARDEN_OBSERVE_DEADLINE_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000)
+    throw new TerminalError(
+      'bad-config',
+      `VIRTWARDEN_OBSERVE_DEADLINE_MS must be a whole number of milliseconds from 100 to 600000, got '${raw}'`,
+    );
+  return ms;
+}
+
 /** What tests (and embedders) may change; the defaults are what the manifests get. */
 export interface LibvirtTuning {
   /** Opens host connections (default: the native binding). */
@@ -41,14 +56,19 @@ export class LibvirtProvider implements Provider {
   readonly kind = 'libvirt' as const;
   readonly site: string;
   private readonly links: ReadonlyMap<string, HostLink>;
+  private readonly graceSeconds: number;
+  private readonly observeDeadlineMs: number;
 
   constructor(
     site: string,
     spec: LibvirtSite,
-    _options: ProviderOptions,
+    options: ProviderOptions,
     tuning: LibvirtTuning = {},
   ) {
     this.site = site;
+    this.graceSeconds = spec.hostLossGraceSeconds;
+    this.observeDeadlineMs =
+      tuning.observeDeadlineMs ?? observeDeadlineFrom(options.env) ?? DEFAULT_OBSERVE_DEADLINE_MS;
     const connector = tuning.connector ?? bindingConnector;
     this.links = new Map(
       spec.hosts.map((h) => [h.name, new HostLink(h, spec.keepalive, connector)]),
@@ -70,9 +90,10 @@ export class LibvirtProvider implements Provider {
     return l;
   }
 
+  /** Every host at once, each within the observation deadline: one frozen host delays none. */
   async observe(hints?: ObserveHints): Promise<ObservedSite> {
     const results = await Promise.all(
-      [...this.links.values()].map((l) => observeHost(l, this.site, hints)),
+      [...this.links.values()].map((l) => observeHost(l, this.site, hints, this.observeDeadlineMs)),
     );
     return {
       name: this.site,
@@ -157,11 +178,19 @@ export class LibvirtProvider implements Provider {
 
   /** Events of every host, host loss and return included (see HostMonitor). */
   async subscribe(listener: (event: ProviderEvent) => void): Promise<() => void> {
-    const monitors = [...this.links.values()].map((l) => new HostMonitor(l, this.site, listener));
+    const monitors = [...this.links.values()].map(
+      (l) => new HostMonitor(l, this.site, this.graceSeconds, listener),
+    );
     await Promise.all(monitors.map((m) => m.start()));
     return () => {
       for (const m of monitors) m.stop();
     };
+  }
+
+  /** A fresh connection answers within the observation deadline (see HostLink.probe). */
+  async probeHost(host: string): Promise<boolean> {
+    const l = this.links.get(host);
+    return l ? l.probe(this.observeDeadlineMs) : false;
   }
 
   async close(): Promise<void> {
