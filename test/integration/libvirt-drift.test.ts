@@ -64,6 +64,12 @@ describe('definition drift on a lab host', () => {
     // Ownership and drift come from one read of the persistent definition.
     expect(log.count('h1')).toBe(1);
     expect(log.count('h1', 'domainXml')).toBe(1);
+    const stored = await lab.host('h1').virsh(['dumpxml', '--inactive', 'dg']);
+    const baseline = /baseline="([^"]+)"/.exec(stored)?.[1] ?? '';
+    console.log(
+      `definition as stored: ${stored.length} chars, its baseline in the record: ${baseline.length} chars`,
+    );
+    expect(baseline).toMatch(/^gz1:/);
   }, 60_000);
 
   it('reports none while it runs and after a restart (live ids, aliases, addresses do not count)', async () => {

@@ -79,9 +79,15 @@ export class HostMonitor {
       if (api !== this.subscribed) {
         this.unsubscribe?.();
         this.unsubscribe = undefined;
-        this.unsubscribe = await api.subscribe((e) => {
+        const unsubscribe = await api.subscribe((e) => {
           this.onHostEvent(api, e);
         });
+        // stop() may have come while subscribing.
+        if (this.isStopped()) {
+          unsubscribe();
+          return;
+        }
+        this.unsubscribe = unsubscribe;
         this.subscribed = api;
       }
       if (!api.isAlive()) throw new Error('connection closed while subscribing');
@@ -117,6 +123,10 @@ export class HostMonitor {
       this.graceTimer.unref();
     }
     this.scheduleRetry();
+  }
+
+  private isStopped(): boolean {
+    return this.stopped;
   }
 
   private stillUnreachable(): boolean {
