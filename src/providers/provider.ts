@@ -74,11 +74,13 @@ export interface ProviderEvent {
   readonly domainName?: string;
   /** e.g. `lifecycle stopped/failed`, `io-error`, `connection closed (keepalive)`. */
   readonly what: string;
-  /** The host stopped answering (its connection closed or cannot be opened): not yet a loss. */
+  /**
+   * The host's connection dropped (it is unreachable now, but not yet lost: the provider keeps
+   * reconnecting through the site's grace).
+   */
   readonly hostUnreachable?: boolean;
-  /** The host has been unreachable for the site's grace without a successful reconnect. */
+  /** The host stayed unreachable past its grace (host loss), or answers again. */
   readonly hostLost?: boolean;
-  /** The host answers again (after hostUnreachable or hostLost). */
   readonly hostBack?: boolean;
   /** ms since epoch, when the provider received it. */
   readonly receivedAt: number;
@@ -91,12 +93,12 @@ export interface Provider {
   observe(hints?: ObserveHints): Promise<ObservedSite>;
   details(requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>>;
   apply(action: Action, ctx: ActionContext): Promise<ActionOutcome>;
-  /** Start delivering events; returns a function that stops them. */
-  subscribe?(listener: (event: ProviderEvent) => void): Promise<() => void>;
   /**
-   * A fresh connection to the host answers now (within a short bound). A host that answers is
-   * not fenced, whatever its old connection said. Never throws: false when it does not answer.
+   * A fresh connection to `host` answers now (libvirt). The watch loop asks before fencing:
+   * a host that answers was a blip, never a loss.
    */
   probeHost?(host: string): Promise<boolean>;
+  /** Start delivering events; returns a function that stops them. */
+  subscribe?(listener: (event: ProviderEvent) => void): Promise<() => void>;
   close(): Promise<void>;
 }
