@@ -30,7 +30,7 @@ function manifests(): Record<string, string> {
   const guest = (name: string, hosts: string[]): string =>
     `apiVersion: virtwarden/v1\nkind: Guest\nmetadata: { name: ${name} }\nspec:\n  site: lab\n  definition: { file: guests/${name}.xml }\n  placement: { hosts: [${hosts.join(', ')}] }\n`;
   const files: Record<string, string> = {
-    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: lab }\nspec:\n  libvirt:\n    keepalive: { intervalSeconds: 1, count: 2 }\n    hosts:\n${host('h1', true)}\n${host('h2', false)}\n${host('h3', false)}\n`,
+    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: lab }\nspec:\n  libvirt:\n    keepalive: { intervalSeconds: 1, count: 2 }\n    hostLossGraceSeconds: 3\n    hosts:\n${host('h1', true)}\n${host('h2', false)}\n${host('h3', false)}\n`,
     'guests.yaml': [
       ...['a1', 'a2', 'a3'].map((n) => guest(n, ['h1', 'h2'])),
       guest('b1', ['h3', 'h2']),

@@ -2,14 +2,11 @@
  * The libvirt provider's actions. Each checks what it needs, acts, and returns only once a
  * fresh look at the host agrees (a started domain is running, a stopped one is shut off).
  */
-import type { Desired, Guest } from '../../model/desired.js';
+import type { Guest } from '../../model/desired.js';
 import type { Action } from '../../model/plan.js';
-import { guestDefinition } from '../../common/guest-definition.js';
-import { desiredDisks } from '../../common/mapped-disks.js';
-import { guestUuid } from '../../common/guest-identity.js';
 import { TerminalError, TransientError, WaitingError } from '../../common/errors.js';
 import type { ActionContext, ActionOutcome } from '../provider.js';
-import { parseOwnership, prepareDefinition } from './domain-xml.js';
+import { parseOwnership } from './domain-xml.js';
 import type { HostLink } from './host-link.js';
 import { mapDomainState } from './state-map.js';
 import { waitUntil } from './wait.js';
@@ -20,37 +17,6 @@ export interface HostLookup {
 
 const isActive = (s: { state: string; reason: string } | undefined): boolean =>
   s !== undefined && mapDomainState(s.state, s.reason, false).active;
-
-export async function define(
-  links: HostLookup,
-  a: Action,
-  guest: Guest,
-  desired: Desired,
-): Promise<ActionOutcome> {
-  const def = guestDefinition(desired, guest);
-  if (!def || !guest.definition) {
-    throw new TerminalError('no-definition', `guest '${guest.name}' has no definition file`);
-  }
-  const xml = prepareDefinition(def.xml, {
-    name: guest.domainName,
-    uuid: guestUuid(guest),
-    owner: {
-      guest: guest.name,
-      definitionHash: def.hash,
-      baseHash: def.baseHash,
-      mappedDisks: desiredDisks(desired, guest).length,
-    },
-  });
-  const link = links.link(a.host);
-  await link.call('define', (api) => api.defineXml(xml));
-  const rows = await link.call('list domains', (api) => api.listDomains());
-  const row = rows.find((r) => r.name === guest.domainName);
-  if (!row?.persistent)
-    throw new TransientError('not-defined', `define on ${link.host.name} did not take effect`);
-  if (row.autostart)
-    await link.call('autostart off', (api) => api.setAutostart(guest.domainName, false));
-  return { message: `defined from ${guest.definition.path}` };
-}
 
 export async function undefine(links: HostLookup, a: Action, guest: Guest): Promise<ActionOutcome> {
   const link = links.link(a.host);

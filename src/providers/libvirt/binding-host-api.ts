@@ -14,6 +14,7 @@ import {
 import { OWNER_NS } from './domain-xml.js';
 import type { DeviceScope, DomainRow, HostApi, HostEvent, MigrateParams } from './host-api.js';
 import { LibvirtError } from './libvirt-error.js';
+import { AFFECT } from './binding-constants.js';
 
 const isTestDriver = (uri: string): boolean => /^test(\+[a-z]+)?:/i.test(uri);
 
@@ -37,13 +38,16 @@ class BindingHostApi implements HostApi {
   readonly canMigrate: boolean;
   readonly canHotplug: boolean;
   private closed = false;
+  private version: Promise<number> | undefined;
+  private closedBecause: string | undefined;
 
   constructor(conn: LibvirtConnection, uri: string) {
     this.conn = conn;
     this.canMigrate = !isTestDriver(uri);
     this.canHotplug = !isTestDriver(uri);
-    conn.on('close', () => {
+    conn.on('close', (reason) => {
       this.closed = true;
+      this.closedBecause = reason;
     });
   }
 
@@ -206,6 +210,34 @@ class BindingHostApi implements HostApi {
     } finally {
       await this.conn.destroyPool(name).catch(() => undefined);
     }
+  }
+
+  async setConfigMetadata(
+    domain: string,
+    element: { readonly xml: string; readonly prefix: string; readonly namespace: string },
+  ): Promise<void> {
+    await this.conn.setMetadata(
+      domain,
+      METADATA_TYPES.element,
+      element.xml,
+      element.prefix,
+      element.namespace,
+      AFFECT.config,
+    );
+  }
+
+  async liveMetadata(domain: string, namespace: string): Promise<string | undefined> {
+    const el = await this.conn.getMetadata(domain, METADATA_TYPES.element, namespace, AFFECT.live);
+    return el ?? undefined;
+  }
+
+  closeReason(): string | undefined {
+    return this.closedBecause ?? (this.isAlive() ? undefined : 'closed');
+  }
+
+  libVersion(): Promise<number> {
+    this.version ??= this.conn.libVersion();
+    return this.version;
   }
 
   async subscribe(listener: (event: HostEvent) => void): Promise<() => void> {

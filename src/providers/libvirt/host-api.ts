@@ -99,6 +99,20 @@ export interface HostApi {
    * `/dev/disk/by-id`; undefined when the directory does not exist there.
    */
   listDirectory(dir: string): Promise<readonly string[] | undefined>;
+  /**
+   * Sets a namespaced `<metadata>` element of the persistent definition only (a running
+   * instance keeps what it was started with).
+   */
+  setConfigMetadata(
+    domain: string,
+    element: { readonly xml: string; readonly prefix: string; readonly namespace: string },
+  ): Promise<void>;
+  /** A namespaced `<metadata>` element of the running instance; undefined when it has none. */
+  liveMetadata(domain: string, namespace: string): Promise<string | undefined>;
+  /** The daemon's libvirt version (major * 1,000,000 + minor * 1,000 + release), cached. */
+  libVersion(): Promise<number>;
+  /** Why the connection closed (`eof`, `keepalive`, …); undefined while it is open. */
+  closeReason(): string | undefined;
   /** Live migration possible with this driver (the test driver cannot). */
   readonly canMigrate: boolean;
   /** Hot-plug possible with this driver (the test driver cannot). */
