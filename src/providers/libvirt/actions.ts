@@ -1,6 +1,7 @@
 /**
  * The libvirt provider's actions. Each checks what it needs, acts, and returns only once a
- * fresh look at the host agrees (a started domain is running, a stopped one is shut off).
+ * fresh look at the host agrees (a started domain is running, and stayed so for its start
+ * grace; a stopped one is shut off).
  */
 import type { Desired, Guest } from '../../model/desired.js';
 import type { Action } from '../../model/plan.js';
@@ -12,6 +13,7 @@ import type { ActionContext, ActionOutcome } from '../provider.js';
 import { parseOwnership, prepareDefinition } from './domain-xml.js';
 import type { HostLink } from './host-link.js';
 import { mapDomainState } from './state-map.js';
+import { awaitStartGrace } from './start-grace.js';
 import { waitUntil } from './wait.js';
 
 export interface HostLookup {
@@ -90,9 +92,11 @@ export async function start(
       'not-started',
       `'${guest.domainName}' is not running on ${link.host.name} after start`,
     );
-  return {
-    message: `running on ${link.host.name} after ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-  };
+  const upAt = Date.now();
+  const grace = guest.timing.startGraceSeconds;
+  await awaitStartGrace(link, guest.domainName, grace, upAt, ctx);
+  const running = `running on ${link.host.name} after ${((upAt - t0) / 1000).toFixed(1)} s`;
+  return { message: grace > 0 ? `${running}, stable for ${String(grace)} s` : running };
 }
 
 export async function stop(
