@@ -9,9 +9,7 @@ import { styleFor, seconds } from '../style.js';
 import { resolveTargets } from '../targets.js';
 import { planOnce } from '../../reconcile/session.js';
 import { defaultPolicy } from '../../reconcile/policy.js';
-import { readFencing } from '../../state/fencing.js';
-import { readVolumeInventory } from '../../state/volume-inventory.js';
-import { stateDir } from '../../state/state-dir.js';
+import { openCliState } from '../state-store.js';
 
 export const command: Command = {
   name: 'plan',
@@ -35,14 +33,19 @@ ${COMMON_USAGE}
     const desired = await loadDesiredOrReport(dir, io, format);
     if (!desired) return 1;
     const targets = resolveTargets(desired, parseTargets(values.target));
-    const state = stateDir(io.env, values['state-dir']);
-    const fenced = await readFencing(state);
+    const state = openCliState(io, 'plan', values['state-dir']);
+    const [fenced, history, ownedVolumes] = await Promise.all([
+      state.fencing(),
+      state.histories(),
+      state.volumes(),
+    ]);
     const policy = {
       ...defaultPolicy(Date.now()),
       allowRestart: values['allow-restart'] === true,
       allowDataLoss: values['allow-data-loss'] === true,
       fencedHosts: new Set(fenced.keys()),
-      ownedVolumes: await readVolumeInventory(state),
+      history,
+      ownedVolumes,
       ...(targets ? { targets } : {}),
     };
     const { plan, observed, observeMs } = await withProviders(desired, io, dir, (providers) =>
