@@ -59,7 +59,33 @@ async function entries(): Promise<Record<string, unknown>[]> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+// Many lines from one process as fast as it can, some of them long (beyond a pipe buffer).
+const WRITER = `
+import { Journal } from ${dist('state/journal.js')};
+const j = new Journal(process.env.DIR, process.env.RUN);
+await new Promise((r) => process.stdin.once('data', r));
+process.stdin.destroy();
+for (let i = 0; i < 2000; i++) j.ladder('g' + i, 'restart', (i % 10 === 0 ? 'x'.repeat(10000) : '') + process.env.RUN + ' ' + i);
+await j.flush();
+console.log(j.failure ? 'failed' : 'done');
+`;
+
 describe('journal in real processes', () => {
+  it('lines appended by two processes at once never interleave', async () => {
+    const writers = ['w1', 'w2'].map((run) => startChild(WRITER, { DIR: dir, RUN: run }));
+    children.push(...writers);
+    await new Promise((r) => setTimeout(r, 800));
+    for (const w of writers) w.send('go\n');
+    for (const w of writers) expect(await w.line(/^(done|failed)$/)).toBe('done');
+    const lines = await entries(); // every line parses
+    for (const run of ['w1', 'w2']) {
+      const mine = lines
+        .filter((l) => l.run === run)
+        .map((l) => String(l.message).split(' ').at(-1));
+      expect(mine).toEqual(Array.from({ length: 2000 }, (_, i) => String(i)));
+    }
+  }, 60_000);
+
   it.each([
     ['a directory in the way', 'EISDIR'],
     ['a full disk (/dev/full)', 'ENOSPC'],

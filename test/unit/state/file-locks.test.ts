@@ -76,10 +76,9 @@ describe('the locks are flock(2): the flock command sees them', () => {
     const file = path.join(dir, 'locks', 'drains.lock');
     const held = await holdWithFlockCommand(file, 2);
     try {
-      await expect(withFileLock(file, () => Promise.resolve(), 300)).rejects.toMatchObject({
-        code: 'state-busy',
-        errorClass: 'transient',
-      });
+      const err = await withFileLock(file, () => Promise.resolve(), 300).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'state-busy', errorClass: 'transient' });
+      expect((err as Error).message).toContain(file);
     } finally {
       held.child.kill('SIGKILL');
       await held.exited;

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { GuestHistory } from '../../../src/model/history.js';
 import type { Action } from '../../../src/model/plan.js';
+import type { Observed } from '../../../src/model/observed.js';
+import { hostSightings } from '../../../src/state/host-observations.js';
 import { openStateDir, type StateProblem } from '../../../src/state/state-dir.js';
 import { clearFenced, readFencing, recordFenced } from '../../../src/state/fencing.js';
 import { readVolumeInventory, recordVolumeActions } from '../../../src/state/volume-inventory.js';
@@ -120,6 +122,72 @@ describe('fencing records', () => {
     const r = await s.observedHosts([{ host: 'kvm2', up: true }], T0 + 2000);
     expect(r.fencingEnded.map((x) => x.host)).toEqual(['kvm2']);
     expect((await s.fencing()).has('kvm2')).toBe(false);
+  });
+});
+
+describe('every shared file: bad content reads in the safe direction', () => {
+  it.each([
+    ['drains.json', 'treated as no drained hosts', (s: ReturnType<typeof open>) => s.drains()],
+    [
+      'hosts.json',
+      'treated as no host outages seen',
+      (s: ReturnType<typeof open>) => s.hostHealth(),
+    ],
+    [
+      'volumes.json',
+      'treated as no volumes created by virtwarden (none will be deleted)',
+      (s: ReturnType<typeof open>) => s.volumes(),
+    ],
+  ])('%s', async (name, whenBad, read) => {
+    await writeFile(path.join(dir, name), '{"hosts": [{"host": 7}], "volumes": []}');
+    expect((await read(open())).size).toBe(0);
+    expect(problems).toEqual([
+      {
+        file: path.join(dir, name),
+        message: expect.stringContaining(whenBad) as unknown as string,
+      },
+    ]);
+  });
+});
+
+describe('read-modify-writes within one process', () => {
+  it('many concurrent confirmations and drains: none is lost', async () => {
+    const s = open();
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => [
+        s.recordFenced({ host: `h${i}`, by: 'operator', confirmedAt: new Date(T0).toISOString() }),
+        s.setDrain({ host: `h${i}`, since: new Date(T0).toISOString(), by: 'alice' }),
+      ]).flat(),
+    );
+    expect((await s.fencing()).size).toBe(50);
+    expect((await s.drains()).size).toBe(50);
+  });
+});
+
+describe('host sightings of an observation', () => {
+  it('up when the host answered (an engine host in maintenance answers), else down', () => {
+    const host = (name: string, status: string) => [name, { name, site: 's', status }] as const;
+    const observed = {
+      sites: new Map([
+        [
+          's',
+          {
+            hosts: new Map([
+              host('a', 'up'),
+              host('b', 'maintenance'),
+              host('c', 'unreachable'),
+              host('d', 'down'),
+            ]),
+          },
+        ],
+      ]),
+    } as unknown as Observed;
+    expect(hostSightings(observed)).toEqual([
+      { host: 'a', up: true },
+      { host: 'b', up: true },
+      { host: 'c', up: false },
+      { host: 'd', up: false },
+    ]);
   });
 });
 
