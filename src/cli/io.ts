@@ -17,10 +17,31 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+/**
+ * A process stream whose reader may go away (`virtwarden apply | head`): a closed pipe (EPIPE)
+ * ends the output, never the command — an apply half-way through its actions must finish them
+ * and write its journal, whether anyone still reads its output or not.
+ */
+function guarded(stream: NodeJS.WriteStream): OutStream {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') closed = true;
+  });
+  return {
+    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
+
 export function processIo(): CliIo {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: guarded(process.stdout),
+    stderr: guarded(process.stderr),
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),

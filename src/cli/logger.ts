@@ -1,4 +1,5 @@
 /** Structured logs (pino): JSON lines, or human-readable on a terminal. Secrets are redacted. */
+import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { OutStream } from './io.js';
@@ -23,7 +24,13 @@ export function createLogger(
         options,
         pretty({
           colorize: out.isTTY === true,
-          destination: stream,
+          // pino-pretty pipes into its destination: it needs a real stream (with `on`).
+          destination: new Writable({
+            write(chunk: Buffer | string, _enc, done) {
+              out.write(chunk.toString());
+              done();
+            },
+          }),
           sync: true,
           translateTime: 'HH:MM:ss.l',
           ignore: 'app,pid,hostname',

@@ -42,9 +42,12 @@ export class TransientError extends VirtwardenError {
 }
 
 export class WaitingError extends VirtwardenError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  /** Look again after this long (absent: the caller's default). */
+  readonly retryAfterMs?: number;
+  constructor(code: string, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(code, 'waiting', message, options);
     this.name = 'WaitingError';
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -46,14 +46,18 @@ export function diskXml(m: StorageMapping, d: MappedDisk): string {
   const cache = d.cache === 'default' ? '' : ` cache='${d.cache}'`;
   const src = d.source;
   const volume = src.kind === 'volume';
-  // Overlays of a golden image are qcow2; block devices and plain volumes are raw.
+  // Block devices are raw. For a pool volume this is the format virtwarden creates it with (a
+  // qcow2 overlay of a golden image, else raw); the provider presents an existing volume in the
+  // format its host reports (providers/libvirt/host-disks.ts), never in an assumed one.
   const format = src.kind === 'volume' && src.backingVolume !== undefined ? 'qcow2' : 'raw';
   const source =
     src.kind === 'volume'
       ? `<source pool='${esc(src.pool)}' volume='${esc(src.name)}'/>`
       : `<source dev='${esc(sourcePath(src))}'/>`;
   return [
-    `<disk type='${volume ? 'volume' : 'block'}' device='${device}'${d.passthrough ? " sgio='unfiltered'" : ''}>`,
+    // What lets a LUN's SCSI commands through unfiltered depends on the host's libvirt: the
+    // provider adds it (sgio or rawio, providers/libvirt/host-disks.ts).
+    `<disk type='${volume ? 'volume' : 'block'}' device='${device}'>`,
     `<driver name='qemu' type='${format}'${cache}/>`,
     source,
     `<target dev='${esc(d.target)}' bus='${bus}'/>`,

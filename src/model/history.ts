@@ -33,6 +33,11 @@ export interface GuestHistory {
   readonly faultReason?: string;
   /** Live migrations that failed or timed out, newest last. */
   readonly migrationFailures?: readonly MigrationFailure[];
+  /**
+   * An operator cleared it (`virtwarden clear`): while it runs nowhere, its next start is a
+   * cold start, not a failure; ends with that start (or when it is seen running).
+   */
+  readonly rearmed?: boolean;
 }
 
 export const EMPTY_HISTORY: GuestHistory = { restarts: [], failovers: [] };

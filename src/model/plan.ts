@@ -17,6 +17,7 @@
  * person can see what virtwarden is waiting for (fencing, a dependency, an operator).
  */
 import type { Diagnostic } from './diagnostic.js';
+import type { DefinitionChange } from './observed.js';
 
 export type ActionKind =
   | 'define'
@@ -53,7 +54,11 @@ export type ActionReason =
   | 'disk-changed'
   | 'volume-missing'
   | 'volume-too-small'
-  | 'volume-unmapped';
+  | 'volume-unmapped'
+  | 'definition-drift'
+  | 'drain'
+  | 'host-lost'
+  | 'migration-failed';
 
 export interface DiskChange {
   readonly target: string;
@@ -97,6 +102,10 @@ export interface Action {
   readonly force?: boolean;
   /** migrate: live (running guest) or offline (definition only). */
   readonly live?: boolean;
+  /** migrate: what happens if the live migration fails (`migration.fallback`). */
+  readonly fallback?: 'none' | 'relocate';
+  /** define with reason `definition-drift`: what was changed by hand, element by element. */
+  readonly drift?: readonly DefinitionChange[];
   /** The change needs the guest restarted to take effect (only planned with --allow-restart). */
   readonly restart?: boolean;
   readonly disk?: DiskChange;
@@ -117,7 +126,11 @@ export type HoldReason =
   | 'restart-needed'
   | 'conflict'
   | 'faulted'
-  | 'data-loss-refused';
+  | 'crash-loop-backoff'
+  | 'data-loss-refused'
+  | 'migrating'
+  | 'migration-failed'
+  | 'failback-pending';
 
 /** A guest the plan leaves alone on purpose, and why. */
 export interface Hold {

@@ -74,7 +74,12 @@ export interface ProviderEvent {
   readonly domainName?: string;
   /** e.g. `lifecycle stopped/failed`, `io-error`, `connection closed (keepalive)`. */
   readonly what: string;
-  /** The host connection went away (host loss) or came back. */
+  /**
+   * The host's connection dropped (it is unreachable now, but not yet lost: the provider keeps
+   * reconnecting through the site's grace).
+   */
+  readonly hostUnreachable?: boolean;
+  /** The host stayed unreachable past its grace (host loss), or answers again. */
   readonly hostLost?: boolean;
   readonly hostBack?: boolean;
   /** ms since epoch, when the provider received it. */
@@ -88,6 +93,11 @@ export interface Provider {
   observe(hints?: ObserveHints): Promise<ObservedSite>;
   details(requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>>;
   apply(action: Action, ctx: ActionContext): Promise<ActionOutcome>;
+  /**
+   * A fresh connection to `host` answers now (libvirt). The watch loop asks before fencing:
+   * a host that answers was a blip, never a loss.
+   */
+  probeHost?(host: string): Promise<boolean>;
   /** Start delivering events; returns a function that stops them. */
   subscribe?(listener: (event: ProviderEvent) => void): Promise<() => void>;
   close(): Promise<void>;

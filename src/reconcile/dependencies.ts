@@ -7,7 +7,18 @@ import type { Desired } from '../model/desired.js';
 
 export type DependencyMap = ReadonlyMap<string, ReadonlySet<string>>;
 
+// Desired states are immutable: compute each map once per loaded generation (the watch loop
+// plans one guest at a time and must not pay O(guests) per key for it).
+const startCache = new WeakMap<Desired, DependencyMap>();
+const inverseCache = new WeakMap<DependencyMap, DependencyMap>();
+
 export function startDependencies(desired: Desired): DependencyMap {
+  let deps = startCache.get(desired);
+  if (!deps) startCache.set(desired, (deps = buildStartDependencies(desired)));
+  return deps;
+}
+
+function buildStartDependencies(desired: Desired): DependencyMap {
   const deps = new Map<string, Set<string>>();
   const add = (guest: string, on: string): void => {
     if (guest === on) return;
@@ -30,6 +41,12 @@ export function startDependencies(desired: Desired): DependencyMap {
 
 /** The inverse: who depends on each guest (stop those first). */
 export function dependents(deps: DependencyMap): DependencyMap {
+  let inverse = inverseCache.get(deps);
+  if (!inverse) inverseCache.set(deps, (inverse = buildDependents(deps)));
+  return inverse;
+}
+
+function buildDependents(deps: DependencyMap): DependencyMap {
   const inverse = new Map<string, Set<string>>();
   for (const [guest, ons] of deps) {
     for (const on of ons) {

@@ -5,11 +5,12 @@
  * guests it depends on are running (or started by this plan), and stops before them.
  */
 import type { Desired, Guest } from '../model/desired.js';
-import type { Observed } from '../model/observed.js';
+import type { Observed, ObservedGuest } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { guestDefinition } from '../common/guest-definition.js';
 import { guestUuid } from '../common/guest-identity.js';
 import { dependents, startDependencies, type DependencyMap } from './dependencies.js';
+import { drainedHosts } from './drained.js';
 import { effectivePlacement } from './effective.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { findConflicts, planDefinitions } from './guest-definitions.js';
@@ -24,11 +25,11 @@ import { EMPTY_HISTORY, type PlanPolicy } from './policy.js';
 export function diff(desired: Desired, observed: Observed, policy: PlanPolicy): Plan {
   const plan = new PlanBuilder();
   const intents = new Map<string, GuestIntent>();
-  const guests = [...desired.guests.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const deps = startDependencies(desired);
+  const guests = guestsToPlan(desired, deps, policy.targets);
   for (const guest of guests)
     intents.set(guest.name, planGuest(desired, observed, policy, guest, plan));
 
-  const deps = startDependencies(desired);
   orderStarts(plan, deps, intents, policy, guests);
   orderStops(plan, deps, intents);
   planUnmappedVolumes(desired, observed, policy, plan);
@@ -37,6 +38,36 @@ export function diff(desired: Desired, observed: Observed, policy: PlanPolicy): 
     plan.retain((g) => targets.has(g));
   }
   return plan.build();
+}
+
+/**
+ * Every guest, or — for `--target` and the watch loop's one key — the targets and their direct
+ * neighbours in the dependency graph (whose plans order the targets' starts and stops), so
+ * planning one guest costs O(its neighbours), not O(fleet).
+ */
+function guestsToPlan(
+  desired: Desired,
+  deps: DependencyMap,
+  targets: ReadonlySet<string> | undefined,
+): Guest[] {
+  const all = (): Guest[] => [...desired.guests.values()];
+  let chosen: Guest[];
+  if (targets === undefined) {
+    chosen = all();
+  } else {
+    const names = new Set<string>();
+    const users = dependents(deps);
+    for (const t of targets) {
+      names.add(t);
+      for (const d of deps.get(t) ?? []) names.add(d);
+      for (const u of users.get(t) ?? []) names.add(u);
+    }
+    chosen = [...names].flatMap((n) => {
+      const g = desired.guests.get(n);
+      return g ? [g] : [];
+    });
+  }
+  return chosen.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function planGuest(
@@ -71,16 +102,29 @@ function planGuest(
     });
     return { stops: [], willRun: view.active.length > 0, runsNow: view.active.length > 0 };
   }
+  const drained = drainedHosts(desired, policy.drainedHosts);
+  const isDrained = (h: string): boolean => drained.has(h);
+  const up = (h: string): boolean => hostUsable(observed, h);
   const engine = desired.sites.get(placement.site)?.provider.kind === 'ovirt';
   if (engine) {
-    const ctx: GuestContext = { ...base, usable: (h) => hostUsable(observed, h) };
+    const ctx: GuestContext = {
+      ...base,
+      usable: up,
+      canRun: (h) => up(h) && !isDrained(h),
+      drained: isDrained,
+    };
     return planEngineGuest(ctx);
   }
-  const probe: GuestContext = { ...base, usable: (h) => hostUsable(observed, h) };
+  const migrating = view.active.filter((g) => g.migrating === true);
+  if (migrating.length > 0) return holdMigrating(plan, guest, view.active);
+  const probe: GuestContext = { ...base, usable: up, canRun: up, drained: isDrained };
   const conflicted = findConflicts(probe);
+  const usable = (h: string): boolean => !conflicted.has(h) && up(h);
   const ctx: GuestContext = {
     ...base,
-    usable: (h) => !conflicted.has(h) && hostUsable(observed, h),
+    usable,
+    canRun: (h) => usable(h) && !isDrained(h),
+    drained: isDrained,
   };
   switch (guest.state) {
     case 'absent':
@@ -92,6 +136,29 @@ function planGuest(
       return planRunning(ctx, planDefinitions(ctx, conflicted));
   }
 }
+
+/**
+ * A live migration is in flight (an operator's `virsh migrate`, or ours): both ends are one
+ * guest moving, not a duplicate. Nothing is done to it — no stop, no define, no start — until
+ * the job ends; the event at its end (or the next resync) looks again.
+ */
+function holdMigrating(
+  plan: PlanBuilder,
+  guest: Guest,
+  active: readonly ObservedGuest[],
+): GuestIntent {
+  const hosts = active.map((a) => `${a.host ?? '?'} (${a.detail})`).join(', ');
+  plan.hold({
+    guest: guest.name,
+    reason: 'migrating',
+    host: active.find((a) => a.migrating !== true)?.host ?? active[0]?.host,
+    retryAfterMs: MIGRATION_LOOK_AGAIN_MS,
+    message: `a live migration is in flight: ${hosts}; left alone until it ends`,
+  });
+  return { stops: [], willRun: true, runsNow: true };
+}
+
+const MIGRATION_LOOK_AGAIN_MS = 2_000;
 
 /** Dependencies first (depth-first); cycles were rejected by validation, but never loop. */
 function topological(guests: readonly Guest[], deps: DependencyMap): string[] {

@@ -18,8 +18,12 @@ export interface GuestContext {
   readonly hash: string | undefined;
   /** Hash of the definition without mapped disks (restart-needed check). */
   readonly baseHash: string | undefined;
-  /** Host is up and has no conflicting domain of the same name. */
+  /** Host is up and has no conflicting domain of the same name (it can hold a definition). */
   readonly usable: (host: string) => boolean;
+  /** Usable and not drained: the guest may start or move there. */
+  readonly canRun: (host: string) => boolean;
+  /** Drained for planned work (Site `maintenance`, or `virtwarden drain`). */
+  readonly drained: (host: string) => boolean;
   readonly plan: PlanBuilder;
 }
 

@@ -5,7 +5,7 @@
  * different guest (another UUID, or owned by another manifest guest) is never touched: that host
  * is marked conflicted and the guest is not started there.
  */
-import type { ObservedGuest } from '../model/observed.js';
+import type { DefinitionChange, ObservedGuest } from '../model/observed.js';
 import type { GuestContext } from './guest-context.js';
 
 export interface DefinitionOutcome {
@@ -56,22 +56,37 @@ export function planDefinitions(
     if (conflicted.has(host) || !ctx.usable(host)) continue;
     const inst = view.definedOn.get(host);
     const owner = inst?.details?.owner;
-    if (inst !== undefined && owner?.definitionHash === ctx.hash) continue;
+    const drift = inst?.details?.drift ?? [];
+    if (inst !== undefined && owner?.definitionHash === ctx.hash && drift.length === 0) continue;
+    const reason =
+      inst === undefined
+        ? 'not-defined'
+        : owner?.definitionHash === ctx.hash
+          ? 'definition-drift'
+          : 'definition-changed';
     const why =
       inst === undefined
         ? `not defined on ${host}: every placement host holds the definition`
         : owner === undefined
           ? `defined on ${host} outside virtwarden: adopted and redefined from ${guest.definition.path}`
-          : `definition on ${host} differs from ${guest.definition.path}`;
+          : reason === 'definition-drift'
+            ? `definition on ${host} was changed by hand (${describeDrift(drift)}): restored from ${guest.definition.path}`
+            : `definition on ${host} differs from ${guest.definition.path}`;
     const id = plan.add({
       kind: 'define',
       guest: guest.name,
       site: siteOfHost(ctx, host),
       host,
-      reason: inst === undefined ? 'not-defined' : 'definition-changed',
+      reason,
       why,
-      before: inst === undefined ? 'absent' : 'defined (outdated)',
+      before:
+        inst === undefined
+          ? 'absent'
+          : reason === 'definition-drift'
+            ? 'defined (edited by hand)'
+            : 'defined (outdated)',
       after: 'defined',
+      ...(reason === 'definition-drift' ? { drift } : {}),
     });
     defineOn.set(host, id);
   }
@@ -111,6 +126,14 @@ export function planDefinitions(
     }
   }
   return { defineOn, conflicted };
+}
+
+/** `memory, devices/interface[2]/source/@bridge` — the changed places, short. */
+function describeDrift(drift: readonly DefinitionChange[]): string {
+  const paths = drift.map((d) => d.path.replace(/^\/domain\//, ''));
+  return paths.length <= 3
+    ? paths.join(', ')
+    : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`;
 }
 
 export function siteOfHost(ctx: GuestContext, host: string): string {

@@ -7,6 +7,7 @@ import type { Action } from '../model/plan.js';
 import { payloadFiles } from '../common/dr-payload.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { failureResponse } from './failure-ladder.js';
+import { holdForResponse } from './guest-failure.js';
 import { coldStartHost, moveTarget } from './placement.js';
 
 function add(
@@ -23,6 +24,7 @@ function add(
       | 'desired-stopped'
       | 'host-not-allowed'
       | 'failback'
+      | 'drain'
       | 'io-error';
     why: string;
     before?: string;
@@ -116,54 +118,81 @@ export function planEngineGuest(ctx: GuestContext): GuestIntent {
     });
     return { stops: [], willRun: false };
   }
-  if (vm.active && vm.state !== 'FAULTED') {
-    const host = vm.host;
-    if (host !== undefined && placement.hosts.length > 0) {
-      const move = moveTarget(host, placement, ctx.usable, guest.placement.failback);
-      if (move !== undefined) {
-        const id = add(ctx, 'migrate', {
-          host,
-          toHost: move.host,
-          live: true,
-          reason: move.why,
-          why: `${host} is not in the guest's placement`,
-          before: `up on ${host}`,
-          after: `up on ${move.host}`,
-        });
-        return { start: id, stops: [], willRun: true, runsNow: true };
-      }
-    }
+  if (vm.active && vm.state !== 'FAULTED') return planEngineRunning(ctx, vm);
+  return planEngineDown(ctx, vm);
+}
+
+function planEngineRunning(ctx: GuestContext, vm: ObservedGuest): GuestIntent {
+  const { guest, placement } = ctx;
+  const host = vm.host;
+  if (host === undefined || placement.hosts.length === 0) {
     return { stops: [], willRun: true, runsNow: true };
   }
-  const failedOn = vm.host ?? ctx.history.lastHost;
-  const stops = vm.active ? [engineStop(ctx, vm, true)] : [];
-  let target = placement.hosts.length > 0 ? coldStartHost(placement, ctx.usable) : undefined;
+  const move = moveTarget(host, placement, {
+    canRun: ctx.canRun,
+    drained: ctx.drained,
+    failback: guest.placement.failback,
+    unstableForMs: (h) => {
+      const since = ctx.policy.hostUpSince?.get(h);
+      return since === undefined
+        ? 0
+        : Math.max(0, since + guest.placement.failbackAfterSeconds * 1000 - ctx.policy.now);
+    },
+  });
+  if (move.kind !== 'move') return { stops: [], willRun: true, runsNow: true };
+  const id = add(ctx, 'migrate', {
+    host,
+    toHost: move.host,
+    live: true,
+    reason: move.why,
+    why:
+      move.why === 'failback'
+        ? `failback: ${move.host} is preferred to ${host}`
+        : move.why === 'drain'
+          ? `${host} is drained for maintenance`
+          : `${host} is not in the guest's placement`,
+    before: `up on ${host}`,
+    after: `up on ${move.host}`,
+  });
+  return { start: id, stops: [], willRun: true, runsNow: true };
+}
+
+/**
+ * Down or failed: the same ladder as libvirt guests (restarts with backoff, one failover, then
+ * FAULTED), and the same holds for the answers that do not act.
+ */
+function planEngineDown(ctx: GuestContext, vm: ObservedGuest): GuestIntent {
+  const { guest, placement, history } = ctx;
+  const failedOn = vm.host ?? history.lastHost;
+  let target = placement.hosts.length > 0 ? coldStartHost(placement, ctx.canRun) : undefined;
   let reason: 'crashed' | 'stopped-unexpectedly' | 'failover' | 'not-running' =
     vm.state === 'FAULTED' ? 'crashed' : 'not-running';
-  if (failedOn !== undefined && (vm.state === 'FAULTED' || ctx.history.lastHost !== undefined)) {
+  let stops: string[] = [];
+  if (failedOn !== undefined && (vm.state === 'FAULTED' || history.lastHost !== undefined)) {
     if (reason === 'not-running') reason = 'stopped-unexpectedly';
     const response = failureResponse(
       guest,
-      ctx.history,
+      history,
       failedOn,
-      ctx.usable(failedOn),
+      ctx.canRun(failedOn),
       ctx.policy.now,
       ctx.policy.restartBackoff,
     );
-    if (response.kind === 'fault' || response.kind === 'stop' || response.kind === 'backoff') {
-      plan.hold({
-        guest: guest.name,
-        reason: 'faulted',
-        message: `${vm.detail}: ${response.kind === 'backoff' ? 'crash loop, waiting before the next restart' : 'left alone after repeated failures'}`,
-      });
-      return { stops, willRun: false };
+    const what = `${vm.detail}${vm.host !== undefined ? ` on ${vm.host}` : ''}`;
+    if (holdForResponse(ctx, response, what, failedOn)) {
+      // "Left alone" and a backoff act on nothing; only `then: stop` powers it off.
+      return {
+        stops: response.kind === 'stop' && vm.active ? [engineStop(ctx, vm, true)] : [],
+        willRun: false,
+      };
     }
     if (response.kind === 'restart' && placement.hosts.length > 0) target = failedOn;
     if (response.kind === 'failover') {
       reason = 'failover';
-      target = placement.hosts.find((h) => h !== failedOn && ctx.usable(h));
+      target = placement.hosts.find((h) => h !== failedOn && ctx.canRun(h));
     }
   }
+  if (vm.active) stops = [engineStop(ctx, vm, true)];
   const payload = drPayload(ctx);
   const start = add(ctx, 'start', {
     ...(payload ? { payload } : {}),

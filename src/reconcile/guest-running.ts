@@ -3,13 +3,13 @@
  * host. Safety first: it is never started while it runs, or may run, anywhere else.
  */
 import type { ObservedGuest } from '../model/observed.js';
-import type { ActionReason } from '../model/plan.js';
-import { failureResponse } from './failure-ladder.js';
+import { startOn, stopOn } from './guest-actions.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
-import { siteOfHost, type DefinitionOutcome } from './guest-definitions.js';
-import { hostOf } from './guest-view.js';
+import type { DefinitionOutcome } from './guest-definitions.js';
+import { attributeFailure, planFailure } from './guest-failure.js';
+import { planMove } from './guest-move.js';
 import { planLiveDisks, planVolumes } from './guest-storage.js';
-import { coldStartHost, failoverHost, moveTarget } from './placement.js';
+import { coldStartHost, moveTarget } from './placement.js';
 
 export function planRunning(ctx: GuestContext, defs: DefinitionOutcome): GuestIntent {
   const { view } = ctx;
@@ -57,46 +57,61 @@ function planActive(ctx: GuestContext, defs: DefinitionOutcome, inst: ObservedGu
     });
     return { stops: [], willRun: false };
   }
-  if (inst.state === 'FAULTED') return planFailure(ctx, defs, host, inst, 'io-error');
-
-  const move = moveTarget(host, placement, ctx.usable, guest.placement.failback);
-  if (move !== undefined) {
-    const why =
-      move.why === 'failback'
-        ? `failback: ${move.host} is preferred to ${host} and is up again`
-        : `${host} is not in the guest's placement (${placement.hosts.join(', ')})`;
-    // Never live-migrate across sites (a DR switch): stop at the old site, start at the new.
-    const crossSite = siteOfHost(ctx, host) !== placement.site;
-    const driverCanMigrate =
-      hostOf(ctx.observed, host)?.liveMigration !== false &&
-      hostOf(ctx.observed, move.host)?.liveMigration !== false;
-    if (guest.migration.live && !crossSite && driverCanMigrate) {
-      const id = plan.add({
-        kind: 'migrate',
-        guest: guest.name,
-        site: siteOfHost(ctx, host),
-        host,
-        toHost: move.host,
-        live: true,
-        reason: move.why,
-        why,
-        before: `running on ${host}`,
-        after: `running on ${move.host}`,
-        dependsOn: definedFirst(defs, move.host),
-      });
-      return { start: id, stops: [], willRun: true, runsNow: true };
-    }
-    const stop = stopOn(ctx, inst, move.why, false);
-    const how = crossSite
-      ? 'site switch'
-      : guest.migration.live
-        ? 'relocation, because the driver cannot live-migrate'
-        : 'live migration is off';
-    const start = startOn(ctx, defs, move.host, move.why, `${why}; ${how}: stop and start`);
-    plan.addDependency(start, stop);
-    return { start, stops: [stop], willRun: true, runsNow: true };
+  if (inst.state === 'FAULTED') {
+    return planFailure(ctx, defs, { host, inst, reason: 'io-error' }, (stops) =>
+      noHost(ctx, placement.hosts, stops),
+    );
   }
 
+  const move = moveTarget(host, placement, {
+    canRun: ctx.canRun,
+    drained: ctx.drained,
+    failback: guest.placement.failback,
+    unstableForMs: (h) => unstableForMs(ctx, h),
+  });
+  switch (move.kind) {
+    case 'move':
+      return planMove(ctx, defs, inst, move.host, move.why);
+    case 'stuck':
+      plan.hold({
+        guest: guest.name,
+        reason: 'no-healthy-host',
+        host,
+        message:
+          move.why === 'drain'
+            ? `${host} is drained, but none of its other hosts (${placement.hosts.filter((h) => h !== host).join(', ') || 'none'}) can take it: it keeps running on ${host}`
+            : `${host} is not in its placement, and none of its hosts (${placement.hosts.join(', ')}) is up: it keeps running on ${host}`,
+      });
+      return { stops: [], willRun: true, runsNow: true };
+    case 'failback-later':
+      plan.hold({
+        guest: guest.name,
+        reason: 'failback-pending',
+        host,
+        retryAfterMs: move.afterMs,
+        message: `failback to ${move.host} once it has been up for ${guest.placement.failbackAfterSeconds} s (in ${Math.ceil(move.afterMs / 1000)} s); running on ${host}`,
+      });
+      return { stops: [], willRun: true, runsNow: true };
+    case 'stay':
+      return planInPlace(ctx, defs, inst, host);
+  }
+}
+
+/** How long `host` must still stay up before a failback may trust it. */
+function unstableForMs(ctx: GuestContext, host: string): number {
+  const since = ctx.policy.hostUpSince?.get(host);
+  if (since === undefined) return 0;
+  return Math.max(0, since + ctx.guest.placement.failbackAfterSeconds * 1000 - ctx.policy.now);
+}
+
+/** It runs where it should: only storage and definition changes that need a restart remain. */
+function planInPlace(
+  ctx: GuestContext,
+  defs: DefinitionOutcome,
+  inst: ObservedGuest,
+  host: string,
+): GuestIntent {
+  const { guest, plan } = ctx;
   const volumes = planVolumes(ctx, host, 'running');
   const why = [...volumes.restartFor, ...planLiveDisks(ctx, inst, volumes.creates)];
   const live = inst.details?.liveBaseHash;
@@ -130,7 +145,7 @@ function planActive(ctx: GuestContext, defs: DefinitionOutcome, inst: ObservedGu
 }
 
 function planInactive(ctx: GuestContext, defs: DefinitionOutcome): GuestIntent {
-  const { guest, view, plan, history } = ctx;
+  const { guest, view, plan } = ctx;
   if (view.blindHosts.length > 0) {
     const hosts = view.blindHosts.join(', ');
     plan.hold({
@@ -151,75 +166,14 @@ function planInactive(ctx: GuestContext, defs: DefinitionOutcome): GuestIntent {
     });
     return { stops: [], willRun: false };
   }
-  const crashed = view.instances.find((i) => i.state === 'FAULTED' && i.host !== undefined);
-  const failedOn = crashed?.host ?? history.lastHost;
-  if (failedOn !== undefined) {
-    return planFailure(ctx, defs, failedOn, crashed, crashed ? 'crashed' : 'stopped-unexpectedly');
+  const failure = attributeFailure(ctx);
+  if (failure !== undefined) {
+    return planFailure(ctx, defs, failure, (stops) => noHost(ctx, ctx.placement.hosts, stops));
   }
-  const host = coldStartHost(ctx.placement, ctx.usable);
+  const host = coldStartHost(ctx.placement, ctx.canRun);
   if (host === undefined) return noHost(ctx, ctx.placement.autoStart);
   const start = startOn(ctx, defs, host, 'not-running', `not running: cold start on ${host}`);
   return { start, stops: [], willRun: true };
-}
-
-function planFailure(
-  ctx: GuestContext,
-  defs: DefinitionOutcome,
-  failedOn: string,
-  inst: ObservedGuest | undefined,
-  reason: ActionReason,
-): GuestIntent {
-  const { guest, plan, placement, history, policy } = ctx;
-  const onHostUsable = ctx.usable(failedOn) && placement.hosts.includes(failedOn);
-  const response = failureResponse(
-    guest,
-    history,
-    failedOn,
-    onHostUsable,
-    policy.now,
-    policy.restartBackoff,
-  );
-  const what = inst ? `${inst.detail} on ${failedOn}` : `stopped unexpectedly on ${failedOn}`;
-  const killFirst = inst?.active === true ? [stopOn(ctx, inst, reason, true)] : [];
-  switch (response.kind) {
-    case 'restart': {
-      const start = startOn(ctx, defs, failedOn, reason, `${what}: restart on the same host`);
-      for (const s of killFirst) plan.addDependency(start, s);
-      return { start, stops: killFirst, willRun: true };
-    }
-    case 'failover': {
-      const host = failoverHost(placement, ctx.usable, new Set([failedOn]));
-      if (host === undefined) return noHost(ctx, placement.hosts, killFirst);
-      const start = startOn(ctx, defs, host, 'failover', `${what}: fail over to ${host}`);
-      for (const s of killFirst) plan.addDependency(start, s);
-      return { start, stops: killFirst, willRun: true };
-    }
-    case 'stop':
-      plan.hold({
-        guest: guest.name,
-        reason: 'faulted',
-        host: failedOn,
-        message: `${what}: restarts used up; left stopped (onFailure.then: stop)`,
-      });
-      return { stops: killFirst, willRun: false };
-    case 'fault':
-      plan.hold({
-        guest: guest.name,
-        reason: 'faulted',
-        host: failedOn,
-        message: `${what}: FAULTED, left alone until an operator acts`,
-      });
-      return { stops: [], willRun: false };
-    case 'backoff':
-      plan.hold({
-        guest: guest.name,
-        reason: 'faulted',
-        retryAfterMs: response.retryAfterMs,
-        host: failedOn,
-        message: `${what}: crash loop, next restart in ${Math.ceil(response.retryAfterMs / 1000)} s`,
-      });
-      return { stops: [], willRun: false };
-  }
 }
 
 function noHost(
@@ -227,66 +181,11 @@ function noHost(
   candidates: readonly string[],
   stops: readonly string[] = [],
 ): GuestIntent {
+  const drained = candidates.filter(ctx.drained);
   ctx.plan.hold({
     guest: ctx.guest.name,
     reason: 'no-healthy-host',
-    message: `none of its hosts (${candidates.join(', ') || 'none at the active site'}) is up`,
+    message: `none of its hosts (${candidates.join(', ') || 'none at the active site'}) can run it${drained.length > 0 ? ` (drained: ${drained.join(', ')})` : ''}`,
   });
   return { stops, willRun: false };
-}
-
-function definedFirst(defs: DefinitionOutcome, host: string): string[] {
-  const id = defs.defineOn.get(host);
-  return id === undefined ? [] : [id];
-}
-
-export function startOn(
-  ctx: GuestContext,
-  defs: DefinitionOutcome,
-  host: string,
-  reason: ActionReason,
-  why: string,
-): string {
-  const inst = ctx.view.definedOn.get(host);
-  // Mapped volumes missing on that host are created first (a copy-on-write overlay of its golden
-  // image, for instance): the guest could not start without them.
-  const creates = planVolumes(ctx, host, 'create-only').creates;
-  return ctx.plan.add({
-    kind: 'start',
-    guest: ctx.guest.name,
-    site: siteOfHost(ctx, host),
-    host,
-    reason,
-    why,
-    before: inst ? inst.detail : 'shut off',
-    after: `running on ${host}`,
-    dependsOn: [...definedFirst(defs, host), ...creates],
-  });
-}
-
-export function stopOn(
-  ctx: GuestContext,
-  inst: ObservedGuest,
-  reason: ActionReason,
-  force: boolean,
-): string {
-  const host = inst.host ?? '';
-  return ctx.plan.add({
-    kind: 'stop',
-    guest: ctx.guest.name,
-    site: siteOfHost(ctx, host),
-    host,
-    reason,
-    force,
-    why:
-      reason === 'duplicate-instance'
-        ? `a second copy runs on ${host}: stopped at once`
-        : reason === 'io-error' || reason === 'crashed'
-          ? `${inst.detail} on ${host}: killed before it is started again`
-          : reason === 'restart-requested'
-            ? `stop on ${host} to restart with the new definition`
-            : `stop on ${host}`,
-    before: `${inst.detail} on ${host}`,
-    after: 'shut off',
-  });
 }

@@ -4,7 +4,7 @@
  */
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { siteOfHost } from './guest-definitions.js';
-import { stopOn } from './guest-running.js';
+import { stopOn } from './guest-actions.js';
 import { planVolumes } from './guest-storage.js';
 
 function holdBlind(ctx: GuestContext, what: string): void {

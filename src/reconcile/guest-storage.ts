@@ -118,7 +118,8 @@ export function planVolumes(
       before: gib(vol.capacityBytes),
       after: gib(want),
       disk: {
-        ...disk(d, !needsRestart),
+        // Live only into a running guest; a stopped one just has its volume grown.
+        ...disk(d, mode === 'running' && !needsRestart),
         volume: { pool: src.pool, name: src.name, capacityBytes: want },
       },
     });

@@ -16,7 +16,9 @@ export interface GuestView {
   readonly definedOn: ReadonlyMap<string, ObservedGuest>;
   /**
    * Hosts that cannot be seen and are not fenced, where the guest may be running: its placement
-   * hosts (at every site) and the host it last ran on.
+   * hosts (at every site), the host it last ran on and every host virtwarden last saw holding
+   * its definition — whatever the placement says now (a manifest edit that drops an
+   * unreachable host does not make the guest any less likely to run there).
    */
   readonly blindHosts: readonly string[];
 }
@@ -37,6 +39,20 @@ function byDomain(site: ObservedSite): ReadonlyMap<string, readonly ObservedGues
     indexes.set(site, (index = m));
   }
   return index;
+}
+
+/** Every instance of a domain at these sites (indexed: O(its instances)). */
+export function instancesOf(
+  observed: Observed,
+  sites: Iterable<string>,
+  domainName: string,
+): ObservedGuest[] {
+  const out: ObservedGuest[] = [];
+  for (const name of sites) {
+    const site = observed.sites.get(name);
+    if (site) out.push(...(byDomain(site).get(domainName) ?? []));
+  }
+  return out;
 }
 
 export function hostOf(observed: Observed, host: string): ObservedHost | undefined {
@@ -70,6 +86,7 @@ export function gatherGuestView(
 
   const mayHold = new Set(guest.placement.hosts);
   if (history.lastHost !== undefined) mayHold.add(history.lastHost);
+  for (const h of history.definedOn ?? []) mayHold.add(h);
   const blindHosts = [...mayHold].filter((h) => {
     if (fencedHosts.has(h)) return false;
     const host = hostOf(observed, h);

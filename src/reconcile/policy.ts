@@ -26,6 +26,16 @@ export interface PlanPolicy {
   readonly ownedVolumes?: ReadonlyMap<string, string>;
   /** Crash-loop backoff between restarts (default 5 s doubling to 5 min). */
   readonly restartBackoff?: { readonly baseMs: number; readonly capMs: number };
+  /**
+   * Hosts an operator drained (`virtwarden drain`), besides those the Site manifest marks
+   * `maintenance`: their guests move away and nothing new starts there.
+   */
+  readonly drainedHosts?: ReadonlySet<string>;
+  /**
+   * When each host was first seen up after its last outage (ms since epoch); absent = never
+   * seen down. A failback waits until the host has been up for `failbackAfterSeconds`.
+   */
+  readonly hostUpSince?: ReadonlyMap<string, number>;
 }
 
 export function defaultPolicy(now: number): PlanPolicy {

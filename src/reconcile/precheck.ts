@@ -8,6 +8,7 @@ import type { Desired } from '../model/desired.js';
 import type { Observed } from '../model/observed.js';
 import type { Action } from '../model/plan.js';
 import type { ErrorClass } from '../common/errors.js';
+import { drainedHosts } from './drained.js';
 import { effectivePlacement } from './effective.js';
 import { gatherGuestView, hostUsable } from './guest-view.js';
 import type { GuestHistory } from './policy.js';
@@ -26,13 +27,21 @@ const refuse = (why: string, errorClass: ErrorClass = 'waiting'): Verdict => ({
   errorClass,
 });
 
+export interface PrecheckContext {
+  readonly fencedHosts: ReadonlySet<string>;
+  readonly history?: GuestHistory;
+  /** Drained hosts (Site maintenance hosts are read from `desired`). */
+  readonly drainedHosts?: ReadonlySet<string>;
+}
+
 export function precheck(
   action: Action,
   desired: Desired,
   fresh: Observed,
-  fencedHosts: ReadonlySet<string>,
-  history: GuestHistory = EMPTY_HISTORY,
+  context: PrecheckContext,
 ): Verdict {
+  const { fencedHosts } = context;
+  const history = context.history ?? EMPTY_HISTORY;
   const guest = desired.guests.get(action.guest);
   if (!guest) return refuse(`guest '${action.guest}' is no longer in the manifests`, 'terminal');
   const placement = effectivePlacement(desired, guest);
@@ -42,6 +51,24 @@ export function precheck(
   const hostUp = (host: string | undefined): boolean =>
     host === undefined || hostUsable(fresh, host);
   const engine = desired.sites.get(action.site)?.provider.kind === 'ovirt';
+  // A live migration in flight (an operator's, or one still finishing) is one guest moving:
+  // nothing may start, stop, define or move it until the job ends.
+  const moving = view.active.filter((g) => g.migrating === true);
+  if (moving.length > 0) {
+    return refuse(
+      `a live migration is in flight (${view.active.map((g) => `${g.host ?? '?'}: ${g.detail}`).join(', ')})`,
+    );
+  }
+
+  const drained = drainedHosts(desired, context.drainedHosts);
+  const arrivesOn = action.kind === 'start' ? action.host : action.toHost;
+  if (
+    (action.kind === 'start' || action.kind === 'migrate') &&
+    arrivesOn !== undefined &&
+    drained.has(arrivesOn)
+  ) {
+    return refuse(`${arrivesOn} is drained for maintenance: nothing new starts there`, 'terminal');
+  }
 
   switch (action.kind) {
     case 'start': {

@@ -34,10 +34,16 @@ export async function planOnce(
   return { observed, plan: diff(desired, observed, policy), observeMs };
 }
 
+/**
+ * The executor's hooks. `fresh` (the watch loop's shared observer) returns an observation of
+ * the given sites taken after the call; without it, `apply` observes itself, sharing one
+ * observation between checks while no action has completed in between.
+ */
 export function executionDeps(
   desired: Desired,
   providers: ReadonlyMap<string, Provider>,
-  policy: Pick<PlanPolicy, 'fencedHosts' | 'history'>,
+  policy: Pick<PlanPolicy, 'fencedHosts' | 'history' | 'drainedHosts'>,
+  fresh?: (sites: readonly string[]) => Promise<Observed>,
 ): ExecutorDeps {
   let generation = 0;
   const snapshots = new Map<string, { generation: number; site: Promise<ObservedSite> }>();
@@ -59,23 +65,21 @@ export function executionDeps(
 
   const freshFor = async (action: Action): Promise<Observed> => {
     const guest = desired.guests.get(action.guest);
-    const names = new Set([
-      action.site,
-      ...(guest ? effectivePlacement(desired, guest).sites : []),
-    ]);
-    const sites = await Promise.all([...names].filter((n) => providers.has(n)).map(freshSite));
+    const names = [
+      ...new Set([action.site, ...(guest ? effectivePlacement(desired, guest).sites : [])]),
+    ].filter((n) => providers.has(n));
+    if (fresh) return fresh(names);
+    const sites = await Promise.all(names.map(freshSite));
     return { sites: new Map(sites.map((s) => [s.name, s])) };
   };
 
   return {
     check: async (action) =>
-      precheck(
-        action,
-        desired,
-        await freshFor(action),
-        policy.fencedHosts,
-        policy.history.get(action.guest),
-      ),
+      precheck(action, desired, await freshFor(action), {
+        fencedHosts: policy.fencedHosts,
+        ...(policy.drainedHosts ? { drainedHosts: policy.drainedHosts } : {}),
+        ...((h) => (h ? { history: h } : {}))(policy.history.get(action.guest)),
+      }),
     run: async (action, signal, progress) => {
       const provider = providers.get(action.site);
       const guest = desired.guests.get(action.guest);

@@ -4,12 +4,14 @@
  * for, taken from the plan's holds ("waiting for fencing of kvm2"). Services are down when any
  * of their guests is not ONLINE. Pure.
  */
-import type { Desired, DesiredGuestState } from '../model/desired.js';
+import type { Desired, DesiredGuestState, Guest } from '../model/desired.js';
+import type { GuestHistory } from '../model/history.js';
 import type { GuestState } from '../model/guest-state.js';
 import type { Observed, ObservedGuest } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
+import { guestConditions, isReady, type Condition } from './conditions.js';
 import { effectivePlacement } from './effective.js';
-import { gatherGuestView } from './guest-view.js';
+import { gatherGuestView, type GuestView } from './guest-view.js';
 import { EMPTY_HISTORY } from './policy.js';
 
 export interface GuestStatus {
@@ -22,8 +24,23 @@ export interface GuestStatus {
   readonly confidence: number;
   readonly host?: string;
   readonly reason: string;
-  /** The plan has actions pending for it. */
+  /** Ready: as the manifests want it, nothing pending or held back (see conditions). */
   readonly converged: boolean;
+  /** Ready, Reconciling, Stalled, with reasons from `CONDITION_REASONS`. */
+  readonly conditions: readonly Condition[];
+}
+
+/** What the controller knows about a guest beyond the plan (absent for the CLI). */
+export interface ControlFacts {
+  readonly terminal?: { readonly code: string; readonly message: string };
+  readonly failed?: { readonly message: string };
+  /** Actions of it running now. */
+  readonly inFlight?: readonly string[];
+}
+
+export interface StatusOptions {
+  readonly histories?: ReadonlyMap<string, GuestHistory>;
+  readonly facts?: ReadonlyMap<string, ControlFacts>;
 }
 
 export interface ServiceStatus {
@@ -37,14 +54,52 @@ function pick(instances: readonly ObservedGuest[]): ObservedGuest | undefined {
   return instances.find((i) => i.state === 'ONLINE') ?? instances[0];
 }
 
-export function guestStatuses(desired: Desired, observed: Observed, plan: Plan): GuestStatus[] {
+/**
+ * The copy that speaks for a guest that runs nowhere: a managed save first (it is the guest's
+ * state), then — for a guest meant to run — the copy on the host it last ran on, then a failed
+ * copy on an allowed host. A stale `shut off (crashed)` copy left on another host by an earlier
+ * failure never makes a stopped guest FAULTED.
+ */
+function speaker(
+  guest: Guest,
+  view: GuestView,
+  history: GuestHistory,
+  hosts: readonly string[],
+): ObservedGuest | undefined {
+  const saved = view.instances.find((i) => i.managedSave);
+  if (saved) return saved;
+  if (guest.state !== 'running') return undefined;
+  const onLast = view.instances.find((i) => i.host === history.lastHost);
+  if (onLast) return onLast;
+  const failed = (i: ObservedGuest): boolean => i.state === 'FAULTED' || i.state === 'UNKNOWN';
+  return (
+    view.instances.find((i) => failed(i) && hosts.includes(i.host ?? '')) ??
+    view.instances.find(failed)
+  );
+}
+
+export function guestStatuses(
+  desired: Desired,
+  observed: Observed,
+  plan: Plan,
+  options: StatusOptions = {},
+): GuestStatus[] {
+  const histories = options.histories ?? new Map<string, GuestHistory>();
   const out: GuestStatus[] = [];
+  const holdsBy = groupBy(plan.holds, (h) => h.guest);
+  const actionsBy = groupBy(plan.actions, (a) => a.guest);
   for (const guest of [...desired.guests.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const placement = effectivePlacement(desired, guest);
-    const view = gatherGuestView(desired, observed, guest, placement, EMPTY_HISTORY, new Set());
-    const hold = plan.holds.find((h) => h.guest === guest.name);
-    const pending = plan.actions.some((a) => a.guest === guest.name);
+    const history = histories.get(guest.name) ?? EMPTY_HISTORY;
+    const view = gatherGuestView(desired, observed, guest, placement, history, new Set());
+    const holds = holdsBy.get(guest.name) ?? [];
+    const hold = holds[0];
+    const facts = options.facts?.get(guest.name);
+    const actions = actionsBy.get(guest.name) ?? [];
+    const pendingKinds = [...(facts?.inFlight ?? []), ...actions.map((a) => a.kind)];
+    const pending = pendingKinds.length > 0;
     const active = pick(view.active);
+    const unseen = placement.sites.filter((s) => observed.sites.get(s)?.reachable === false);
     let state: GuestState;
     let confidence: number;
     let host: string | undefined;
@@ -56,21 +111,31 @@ export function guestStatuses(desired: Desired, observed: Observed, plan: Plan):
       state = 'UNKNOWN';
       confidence = 0;
       reason = `cannot see ${view.blindHosts.join(', ')} (unreachable)`;
+    } else if (unseen.length > 0) {
+      state = 'UNKNOWN';
+      confidence = 0;
+      reason = `site ${unseen.join(', ')} does not answer`;
     } else {
-      const saved = view.instances.find((i) => i.managedSave);
-      const failed = view.instances.find((i) => i.state === 'FAULTED' || i.state === 'UNKNOWN');
-      const any = saved ?? failed ?? view.instances[0];
-      state = any?.state ?? 'OFFLINE';
-      confidence = any?.confidence ?? 100;
-      host = saved?.host ?? failed?.host;
+      const speaks = speaker(guest, view, history, placement.hosts);
+      const any = speaks ?? view.instances[0];
+      state = speaks?.state ?? 'OFFLINE';
+      confidence = speaks?.confidence ?? 100;
+      host = speaks?.host;
       reason = any ? any.detail : 'not defined on any host';
     }
     if (hold) reason = hold.message;
-    else if (pending)
-      reason = `${reason}; plan: ${plan.actions
-        .filter((a) => a.guest === guest.name)
-        .map((a) => a.kind)
-        .join(', ')}`;
+    else if (pending) reason = `${reason}; plan: ${pendingKinds.join(', ')}`;
+    const conditions = guestConditions({
+      desired: guest.state,
+      state,
+      placedWell:
+        placement.hosts.length === 0 || (host !== undefined && placement.hosts.includes(host)),
+      holds,
+      pending: pendingKinds,
+      ...(facts?.terminal ? { terminal: facts.terminal } : {}),
+      ...(facts?.failed ? { failed: facts.failed } : {}),
+    });
+    if (facts?.terminal && !hold) reason = `${facts.terminal.code}: ${facts.terminal.message}`;
     out.push({
       guest: guest.name,
       domainName: guest.domainName,
@@ -81,10 +146,22 @@ export function guestStatuses(desired: Desired, observed: Observed, plan: Plan):
       confidence,
       ...(host !== undefined ? { host } : {}),
       reason,
-      converged: !pending,
+      converged: isReady(conditions),
+      conditions,
     });
   }
   return out;
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
 }
 
 export function serviceStatuses(desired: Desired, guests: readonly GuestStatus[]): ServiceStatus[] {

@@ -60,6 +60,9 @@ function parseHistory(v: unknown, what: string): GuestHistory {
       : array(o.definedOn, `${what}.definedOn`).map((h, i) => string(h, `definedOn[${i}]`));
   const faultedAt = optionalNumber(o.faultedAt, `${what}.faultedAt`);
   const faultReason = optionalString(o.faultReason, `${what}.faultReason`);
+  if (o.rearmed !== undefined && typeof o.rearmed !== 'boolean')
+    throw new Error(`${what}.rearmed must be true or false`);
+  const rearmed = o.rearmed === true;
   const migrationFailures =
     o.migrationFailures === undefined
       ? undefined
@@ -77,6 +80,7 @@ function parseHistory(v: unknown, what: string): GuestHistory {
     ...(faultedAt !== undefined ? { faultedAt } : {}),
     ...(faultReason !== undefined ? { faultReason } : {}),
     ...(migrationFailures !== undefined ? { migrationFailures } : {}),
+    ...(rearmed ? { rearmed } : {}),
   };
 }
 
@@ -205,7 +209,10 @@ export class GuestHistories {
       const cur = await this.load(guest, file);
       const before = cur && withoutClearedFailures(cur.history, cur.clearedAt);
       const clearedAt = Math.max(at, cur?.clearedAt ?? at);
-      const after = withoutClearedFailures(before ?? { restarts: [], failovers: [] }, clearedAt);
+      const after = {
+        ...withoutClearedFailures(before ?? { restarts: [], failovers: [] }, clearedAt),
+        rearmed: true,
+      };
       await this.write(guest, { guest, clearedAt, history: after });
       return { ...(before !== undefined ? { before } : {}), after };
     });

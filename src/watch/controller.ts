@@ -1,26 +1,40 @@
 /**
  * The long-running controller behind `virtwarden watch`. Level-triggered: provider events,
  * manifest edits, fencing confirmations and a periodic resync only say *which guest to look
- * at*; each guest key is then reconciled with the same core as `apply` (observe → diff →
- * execute), one key at a time per guest, several guests at once.
+ * at*; each guest key is reconciled by `reconcileKey` (observe → diff → execute, one snapshot
+ * of the manifests per reconcile), one run per key at a time, several keys at once. The worker
+ * decides what happens next in one switch on the outcome (see `outcome.ts`).
  */
 import type { Logger } from 'pino';
+import {
+  classify,
+  errorCode,
+  errorMessage,
+  TransientError,
+  WaitingError,
+} from '../common/errors.js';
 import type { Desired } from '../model/desired.js';
-import type { Observed, ObservedSite } from '../model/observed.js';
-import type { Action, Hold } from '../model/plan.js';
+import type { Hold } from '../model/plan.js';
 import type { Provider, ProviderEvent } from '../providers/provider.js';
 import { diff } from '../reconcile/diff.js';
-import { effectivePlacement } from '../reconcile/effective.js';
-import { DEFAULT_EXECUTOR_OPTIONS, execute, type ExecutorOptions } from '../reconcile/executor.js';
-import { DetailCache, observeWithDetails } from '../reconcile/observe.js';
+import type { ExecutorOptions } from '../reconcile/executor.js';
 import type { PlanPolicy } from '../reconcile/policy.js';
-import { executionDeps } from '../reconcile/session.js';
-import { guestStatuses, serviceStatuses, type GuestStatus } from '../reconcile/status.js';
+import {
+  guestStatuses,
+  serviceStatuses,
+  type ControlFacts,
+  type GuestStatus,
+} from '../reconcile/status.js';
 import type { Journal } from '../state/journal.js';
-import { dependentsOf, guestsByDomain } from './guest-keys.js';
+import { guestsByDomain } from './guest-keys.js';
 import { HistoryBook } from './history-book.js';
+import { reconcileKey, type KeyDeps } from './reconcile-key.js';
 import { WatchMetrics } from './metrics.js';
+import { WAITING_RETRY_MS, type ReconcileResult } from './outcome.js';
+import { SiteObserver } from './site-observer.js';
 import { WorkQueue } from './work-queue.js';
+import type { GuestHistory } from '../model/history.js';
+import type { ObservedGuest } from '../model/observed.js';
 
 export interface ControllerOptions {
   readonly log: Logger;
@@ -29,25 +43,37 @@ export interface ControllerOptions {
   readonly resyncSeconds: number;
   readonly executor?: Partial<ExecutorOptions>;
   readonly restartBackoff?: { readonly baseMs: number; readonly capMs: number };
+  /** Histories from the durable state, and where to keep changes. */
+  readonly histories?: ReadonlyMap<string, GuestHistory>;
+  readonly saveHistory?: (guest: string, h: GuestHistory | undefined) => void;
   /** Called with each action that succeeded (the CLI records created volumes in its inventory). */
-  readonly onActionDone?: (a: Action) => void;
+  readonly onActionDone?: KeyDeps['onActionDone'];
   readonly now?: () => number;
 }
 
+/** Reconciles in a row that each had to act before the key backs off (a flapping world). */
+const MAX_ACTING_IN_A_ROW = 5;
+
 export class Controller {
-  desired: Desired;
-  providers: ReadonlyMap<string, Provider>;
+  private desiredNow: Desired;
+  private providersNow: ReadonlyMap<string, Provider>;
   fencedHosts: ReadonlySet<string> = new Set();
+  drainedHosts: ReadonlySet<string> = new Set();
+  hostUpSince: ReadonlyMap<string, number> = new Map();
+  ownedVolumes: ReadonlyMap<string, string> = new Map();
   readonly lostHosts = new Set<string>();
   readonly queue = new WorkQueue();
-  readonly cache = new DetailCache();
-  readonly history = new HistoryBook();
+  readonly history: HistoryBook;
   readonly metrics = new WatchMetrics();
+  readonly observer: SiteObserver;
   private readonly options: ControllerOptions;
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly holds = new Map<string, readonly Hold[]>();
-  private readonly sites = new Map<string, ObservedSite>();
+  private readonly facts = new Map<string, ControlFacts>();
+  private readonly actingInARow = new Map<string, number>();
+  /** When each key's last actions ended: its next run observes after that. */
+  private readonly actedAt = new Map<string, number>();
   /** When the oldest not-yet-acted-on trigger of each key arrived, and what it was. */
   private readonly triggers = new Map<string, { at: number; source: string }>();
   private readonly stopping = new AbortController();
@@ -60,32 +86,55 @@ export class Controller {
     providers: ReadonlyMap<string, Provider>,
     options: ControllerOptions,
   ) {
-    this.desired = desired;
-    this.providers = providers;
+    this.desiredNow = desired;
+    this.providersNow = providers;
     this.options = options;
     this.now = options.now ?? Date.now;
     this.log = options.log;
+    this.history = new HistoryBook(options.histories, options.saveHistory);
+    this.observer = new SiteObserver({
+      desired: () => this.desiredNow,
+      providers: () => this.providersNow,
+      ownedVolumes: () => this.ownedVolumes,
+      now: this.now,
+    });
+  }
+
+  get desired(): Desired {
+    return this.desiredNow;
+  }
+
+  get providers(): ReadonlyMap<string, Provider> {
+    return this.providersNow;
   }
 
   async start(): Promise<void> {
+    this.metrics.watchEventLoop();
     await this.subscribe();
     for (let i = 0; i < this.options.workers; i++) this.workers.push(this.work());
-    this.resyncTimer = setInterval(
-      () => void this.resync('resync'),
-      this.options.resyncSeconds * 1000,
-    );
+    this.resyncTimer = setInterval(() => {
+      this.resync('resync').catch((err: unknown) => {
+        this.log.error({ err }, 'resync failed');
+      });
+    }, this.options.resyncSeconds * 1000);
     this.resyncTimer.unref();
     await this.resync('startup');
   }
 
-  /** Stop taking work; actions in flight finish (or are aborted safely after `graceMs`). */
+  /** Stop taking work; actions in flight finish (or are left after `graceMs`). */
   async stop(graceMs = 60_000): Promise<void> {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     for (const u of this.unsubscribers.splice(0)) u();
     this.stopping.abort();
     this.queue.shutDown();
-    const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => {
+      timer = setTimeout(r, graceMs);
+      timer.unref();
+    });
     await Promise.race([Promise.all(this.workers), grace]);
+    clearTimeout(timer);
+    this.metrics.stopWatchingEventLoop();
     await this.options.journal.flush();
   }
 
@@ -93,62 +142,78 @@ export class Controller {
     return this.stopping.signal;
   }
 
-  /** Replace the desired state (manifest edit) and the providers if the sites changed. */
+  /**
+   * Swap in new manifests (and new providers, already opened, when the sites changed). Keys
+   * already reconciling finish with the snapshot they started with.
+   */
   async replace(desired: Desired, providers?: ReadonlyMap<string, Provider>): Promise<void> {
-    this.desired = desired;
+    this.desiredNow = desired;
+    for (const key of [...this.holds.keys()]) if (!desired.guests.has(key)) this.forgetKey(key);
     if (providers) {
       for (const u of this.unsubscribers.splice(0)) u();
-      this.providers = providers;
-      this.cache.clear();
+      this.providersNow = providers;
+      this.observer.reset();
       await this.subscribe();
     }
   }
 
+  /** The guest's inputs changed (manifest edit, `virtwarden clear`): a Stalled key is re-armed. */
+  inputsChanged(key: string): void {
+    const f = this.facts.get(key);
+    if (f?.terminal !== undefined) this.facts.delete(key);
+    this.queue.forget(key);
+    this.actingInARow.delete(key);
+  }
+
   enqueue(key: string, source: string, at: number = this.now()): void {
-    if (!this.desired.guests.has(key)) return;
-    if (!this.triggers.has(key)) this.triggers.set(key, { at, source });
+    if (!this.desiredNow.guests.has(key)) return;
+    // A Stalled key waits for its inputs to change; a resync does not wake it.
+    if (source === 'resync' && this.facts.get(key)?.terminal !== undefined) return;
+    const t = this.triggers.get(key);
+    if (!t || at < t.at) this.triggers.set(key, { at, source });
     this.queue.add(key);
     this.metrics.queueDepth.set(this.queue.depth);
   }
 
   enqueueAll(source: string, at: number = this.now()): void {
-    for (const key of this.desired.guests.keys()) this.enqueue(key, source, at);
+    for (const key of this.desiredNow.guests.keys()) this.enqueue(key, source, at);
   }
 
   /** Look at everything once (startup, periodic, after fencing): enqueue guests that need work. */
   async resync(source: string): Promise<void> {
-    try {
-      const at = this.now();
-      const observed = await observeWithDetails(this.desired, this.providers, this.cache);
-      this.remember(observed);
-      const plan = diff(this.desired, observed, this.policy(undefined));
-      const keys = new Set([
-        ...plan.actions.map((a) => a.guest),
-        ...plan.holds.map((h) => h.guest),
-      ]);
-      for (const g of this.desired.guests.keys())
-        this.holds.set(
-          g,
-          plan.holds.filter((h) => h.guest === g),
-        );
-      for (const k of keys) this.enqueue(k, source, at);
-    } catch (err) {
-      this.log.error({ err }, 'resync failed');
-    }
+    const at = this.now();
+    const desired = this.desiredNow;
+    const observed = await this.observer.observe([...this.providersNow.keys()], at);
+    this.learnAll(desired, observed);
+    const plan = diff(desired, observed, this.policy(undefined));
+    const byGuest = new Map<string, Hold[]>();
+    for (const h of plan.holds) byGuest.set(h.guest, [...(byGuest.get(h.guest) ?? []), h]);
+    for (const g of desired.guests.keys()) this.holds.set(g, byGuest.get(g) ?? []);
+    const keys = new Set([...plan.actions.map((a) => a.guest), ...byGuest.keys()]);
+    for (const k of keys) this.enqueue(k, source, at);
   }
 
   status(): { guests: GuestStatus[]; services: ReturnType<typeof serviceStatuses> } {
-    const observed: Observed = { sites: new Map(this.sites) };
+    const desired = this.desiredNow;
     const holds = [...this.holds.values()].flat();
-    const guests = guestStatuses(this.desired, observed, { actions: [], holds, diagnostics: [] });
-    return { guests, services: serviceStatuses(this.desired, guests) };
+    const guests = guestStatuses(
+      desired,
+      this.observer.snapshot(),
+      { actions: [], holds, diagnostics: [] },
+      { histories: this.history.all(), facts: this.facts },
+    );
+    return { guests, services: serviceStatuses(desired, guests) };
   }
 
-  private policy(target: string | undefined): PlanPolicy {
+  /** The policy for a plan of `target` (or of everything). */
+  policy(target: string | undefined): PlanPolicy {
     return {
       allowRestart: false,
       allowDataLoss: false,
       fencedHosts: this.fencedHosts,
+      drainedHosts: this.drainedHosts,
+      hostUpSince: this.hostUpSince,
+      ownedVolumes: this.ownedVolumes,
       history: this.history.all(),
       now: this.now(),
       ...(this.options.restartBackoff ? { restartBackoff: this.options.restartBackoff } : {}),
@@ -156,23 +221,25 @@ export class Controller {
     };
   }
 
-  private remember(observed: Observed): void {
-    for (const [name, site] of observed.sites) this.sites.set(name, site);
+  private learnAll(desired: Desired, observed: ReturnType<SiteObserver['snapshot']>): void {
+    const seen = new Set<string>();
     for (const site of observed.sites.values()) {
-      for (const h of site.hosts.values())
+      for (const h of site.hosts.values()) {
         this.metrics.hostUp.set({ site: site.name, host: h.name }, h.status === 'up' ? 1 : 0);
+        if (h.status === 'up') seen.add(h.name);
+      }
     }
-    for (const guest of this.desired.guests.values()) {
-      const running = [...observed.sites.values()]
-        .flatMap((s) => s.guests)
-        .find((g) => g.domainName === guest.domainName && g.active && g.state === 'ONLINE');
-      if (running?.host !== undefined) this.history.seenRunning(guest.name, running.host);
+    const byDomain = new Map<string, ObservedGuest[]>();
+    for (const site of observed.sites.values()) {
+      for (const g of site.guests)
+        byDomain.set(g.domainName, [...(byDomain.get(g.domainName) ?? []), g]);
     }
-    this.metrics.setGuestStates(this.status().guests.map((g) => g.state));
+    for (const guest of desired.guests.values())
+      this.history.observed(guest.name, byDomain.get(guest.domainName) ?? [], seen);
   }
 
   private async subscribe(): Promise<void> {
-    for (const p of this.providers.values()) {
+    for (const p of this.providersNow.values()) {
       if (!p.subscribe) continue;
       this.unsubscribers.push(
         await p.subscribe((e) => {
@@ -186,12 +253,19 @@ export class Controller {
   onEvent(e: ProviderEvent): void {
     this.log.debug({ event: e }, 'event');
     if (e.domainName !== undefined) {
-      this.cache.invalidate(e.site, e.host, e.domainName);
-      for (const g of guestsByDomain(this.desired, e.domainName))
+      this.observer.cache.invalidate(e.site, e.host, e.domainName);
+      for (const g of guestsByDomain(this.desiredNow, e.domainName))
         this.enqueue(g, 'event', e.receivedAt);
     }
-    if (e.hostLost === true || e.hostBack === true) {
-      if (e.host !== undefined) this.cache.invalidate(e.site, e.host);
+    if (
+      e.host !== undefined &&
+      (e.hostLost === true || e.hostBack === true || e.hostUnreachable === true)
+    ) {
+      this.observer.cache.invalidate(e.site, e.host);
+      if (e.hostUnreachable === true || e.hostLost === true) {
+        this.observer.hostUnreachable(e.site, e.host, e.what);
+        this.metrics.hostUp.set({ site: e.site, host: e.host }, 0);
+      }
       this.hostChanged?.(e);
     }
   }
@@ -199,101 +273,100 @@ export class Controller {
   /** Set by the host-loss handler (fencing); kept separate so the loop stays small. */
   hostChanged?: (e: ProviderEvent) => void;
 
+  /** The one place that decides what happens to a key after a reconcile. */
   private async work(): Promise<void> {
     for (;;) {
       const key = await this.queue.get();
       this.metrics.queueDepth.set(this.queue.depth);
       if (key === undefined) return;
+      const end = this.metrics.reconcileDuration.startTimer();
       try {
-        await this.reconcile(key);
+        const result = await this.runKey(key);
+        this.queue.forget(key);
+        if (result.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs);
       } catch (err) {
-        this.log.error({ err, guest: key }, 'reconcile failed');
-        this.queue.addRateLimited(key);
+        this.onFailure(key, err);
       } finally {
+        end();
         this.queue.done(key);
       }
     }
   }
 
-  private providersFor(key: string): ReadonlyMap<string, Provider> {
-    const guest = this.desired.guests.get(key);
-    if (!guest) return new Map();
-    const sites = effectivePlacement(this.desired, guest).sites;
-    return new Map([...this.providers].filter(([s]) => sites.includes(s)));
+  private onFailure(key: string, err: unknown): void {
+    const message = errorMessage(err);
+    switch (classify(err)) {
+      case 'terminal':
+        this.facts.set(key, { terminal: { code: errorCode(err), message } });
+        this.queue.forget(key);
+        this.log.error(
+          { guest: key, code: errorCode(err), err: message },
+          `${key} is stalled: ${message} (not retried until its manifest changes or \`virtwarden clear ${key}\`)`,
+        );
+        return;
+      case 'waiting': {
+        const wait =
+          err instanceof WaitingError ? (err.retryAfterMs ?? WAITING_RETRY_MS) : WAITING_RETRY_MS;
+        this.facts.set(key, { failed: { message } });
+        this.queue.addAfter(key, wait);
+        return;
+      }
+      case 'transient': {
+        this.facts.set(key, { failed: { message } });
+        const delay = this.queue.addRateLimited(key);
+        this.log.warn({ guest: key, err: message, retryInMs: delay }, `reconcile of ${key} failed`);
+        return;
+      }
+    }
   }
 
-  private async reconcile(key: string): Promise<void> {
-    const end = this.metrics.reconcileDuration.startTimer();
-    const providers = this.providersFor(key);
-    const observed = await observeWithDetails(this.desired, providers, this.cache);
-    this.remember(observed);
-    const policy = this.policy(key);
-    const plan = diff(this.desired, observed, policy);
-    this.holds.set(key, plan.holds);
-    for (const h of plan.holds) {
-      this.history.held(h, this.now());
-      if (h.retryAfterMs !== undefined) this.queue.addAfter(key, h.retryAfterMs);
-    }
-    const trigger = this.triggers.get(key);
+  private async runKey(key: string): Promise<ReconcileResult> {
+    const t = this.triggers.get(key);
     this.triggers.delete(key);
-    if (plan.actions.length === 0) {
-      end();
-      return;
-    }
-    if (trigger) {
-      this.metrics.eventToAction.observe(
-        { source: trigger.source },
-        (this.now() - trigger.at) / 1000,
-      );
-    }
-    this.log.info(
-      {
-        guest: key,
-        actions: plan.actions.map((a) => a.id),
-        trigger: trigger?.source,
-        ...(trigger ? { sinceTriggerMs: this.now() - trigger.at } : {}),
+    const acted = this.actedAt.get(key) ?? 0;
+    const trigger = { at: t?.at ?? this.now(), source: t?.source ?? 'requeue', notBefore: 0 };
+    trigger.notBefore = Math.max(trigger.at, acted);
+    const result = await reconcileKey(key, trigger, {
+      desired: this.desiredNow,
+      providers: this.providersNow,
+      observer: this.observer,
+      policy: () => this.policy(key),
+      history: this.history,
+      journal: this.options.journal,
+      log: this.log,
+      metrics: this.metrics,
+      now: this.now,
+      signal: this.stopping.signal,
+      executor: this.options.executor,
+      setHolds: (h) => this.holds.set(key, h),
+      setFacts: (f) => {
+        if (f === undefined) this.facts.delete(key);
+        else this.facts.set(key, f);
       },
-      'acting',
-    );
-    const journal = this.options.journal;
-    const report = await execute(
-      plan.actions,
-      executionDeps(this.desired, providers, policy),
-      {
-        started: (a) => {
-          journal.started(a);
-        },
-        finished: (a, r) => {
-          journal.finished(a, r);
-          this.metrics.actions.inc({ kind: a.kind, outcome: r.status });
-          if (r.status === 'done') {
-            this.history.actionDone(a, this.now());
-            this.options.onActionDone?.(a);
-          }
-          if (r.status === 'failed') this.history.actionFailed(a, this.now());
-          const level = r.status === 'done' || r.status === 'skipped' ? 'info' : 'warn';
-          this.log[level](
-            {
-              guest: a.guest,
-              action: a.id,
-              status: r.status,
-              ms: r.durationMs,
-              message: r.message,
-            },
-            `${a.kind} ${r.status}`,
-          );
-        },
+      ...(this.options.onActionDone ? { onActionDone: this.options.onActionDone } : {}),
+      enqueue: (g, source) => {
+        this.enqueue(g, source);
       },
-      { ...DEFAULT_EXECUTOR_OPTIONS, ...this.options.executor, signal: this.stopping.signal },
-    );
-    end();
-    const ok = report.results.every((r) => r.status === 'done' || r.status === 'skipped');
-    if (ok) {
-      this.queue.forget(key);
-      this.queue.add(key);
-    } else if (!report.cancelled) {
-      this.queue.addRateLimited(key);
+    });
+    if (result.acted) {
+      this.actedAt.set(key, this.now());
+      const n = (this.actingInARow.get(key) ?? 0) + 1;
+      this.actingInARow.set(key, n);
+      if (n > MAX_ACTING_IN_A_ROW) {
+        // Every action succeeds and yet the next look needs more: something fights us (or a
+        // definition never takes). Back off instead of spinning.
+        throw new TransientError('still-acting', `needed actions ${n} times in a row`);
+      }
+    } else {
+      this.actingInARow.delete(key);
     }
-    for (const d of dependentsOf(this.desired, key)) this.enqueue(d, 'dependency');
+    return result.outcome;
+  }
+
+  private forgetKey(key: string): void {
+    this.holds.delete(key);
+    this.facts.delete(key);
+    this.actingInARow.delete(key);
+    this.actedAt.delete(key);
   }
 }

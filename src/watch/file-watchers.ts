@@ -40,3 +40,40 @@ export function watchFiles(
 }
 
 export const isManifestFile = (f: string): boolean => /\.(ya?ml|xml)$/i.test(path.basename(f));
+
+/**
+ * Every file of a folder (created if missing is not needed: chokidar watches a missing folder
+ * until it appears), reported per file, debounced per file.
+ */
+export function watchFolder(
+  folder: string,
+  onFile: (file: string) => void,
+  debounceMs = 30,
+): { close(): Promise<void>; ready: Promise<void> } {
+  const timers = new Map<string, NodeJS.Timeout>();
+  const watcher: FSWatcher = watch(folder, { ignoreInitial: true, persistent: true, depth: 0 });
+  const fire = (file: string): void => {
+    if (!file.endsWith('.json')) return;
+    clearTimeout(timers.get(file));
+    timers.set(
+      file,
+      setTimeout(() => {
+        timers.delete(file);
+        onFile(file);
+      }, debounceMs),
+    );
+  };
+  watcher.on('add', fire).on('change', fire).on('unlink', fire);
+  const ready = new Promise<void>((resolve) =>
+    watcher.once('ready', () => {
+      resolve();
+    }),
+  );
+  return {
+    ready,
+    close: async () => {
+      for (const t of timers.values()) clearTimeout(t);
+      await watcher.close();
+    },
+  };
+}

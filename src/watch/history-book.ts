@@ -1,16 +1,34 @@
 /**
- * What the failure ladder remembers between reconciles: where each guest last ran, the
- * restarts and failovers virtwarden made for it, and whether it gave up (FAULTED). Kept in
- * memory by `watch`; an operator's act (the guest started by hand, its manifest changed)
- * clears it.
+ * The failure ladder's memory in `watch`: each guest's `GuestHistory`, changed only through the
+ * pure transitions of `reconcile/history.ts`, and handed to a listener on every change so the
+ * controller can keep it in its durable state (a restarted `watch` remembers FAULTED guests,
+ * restart counts and where each guest may be).
  */
+import type { GuestHistory } from '../model/history.js';
+import type { ObservedGuest } from '../model/observed.js';
 import type { Action, Hold } from '../model/plan.js';
-import { EMPTY_HISTORY, type GuestHistory } from '../reconcile/policy.js';
-
-const KEEP_MS = 24 * 3600_000;
+import {
+  afterActionDone,
+  afterActionFailed,
+  afterClear,
+  afterHold,
+  afterManifestEdit,
+  afterObservation,
+  sameHistory,
+} from '../reconcile/history.js';
+import { EMPTY_HISTORY } from '../reconcile/policy.js';
 
 export class HistoryBook {
   private readonly book = new Map<string, GuestHistory>();
+  private readonly onChange: (guest: string, h: GuestHistory | undefined) => void;
+
+  constructor(
+    initial: ReadonlyMap<string, GuestHistory> = new Map(),
+    onChange: (guest: string, h: GuestHistory | undefined) => void = () => undefined,
+  ) {
+    for (const [g, h] of initial) this.book.set(g, h);
+    this.onChange = onChange;
+  }
 
   get(guest: string): GuestHistory {
     return this.book.get(guest) ?? EMPTY_HISTORY;
@@ -20,83 +38,50 @@ export class HistoryBook {
     return this.book;
   }
 
-  private set(guest: string, h: GuestHistory): void {
-    this.book.set(guest, h);
+  private update(guest: string, next: GuestHistory): void {
+    const cur = this.get(guest);
+    if (sameHistory(cur, next)) return;
+    this.book.set(guest, next);
+    this.onChange(guest, next);
   }
 
-  /** Seen running (ONLINE) on `host`. A FAULTED guest running again was started by someone. */
-  seenRunning(guest: string, host: string): void {
-    const h = this.get(guest);
-    if (h.lastHost === host && h.faultedAt === undefined) return;
-    const { faultedAt: _f, ...rest } = h;
-    this.set(guest, { ...rest, lastHost: host });
+  observed(
+    guest: string,
+    instances: readonly ObservedGuest[],
+    seenHosts: ReadonlySet<string>,
+  ): void {
+    this.update(guest, afterObservation(this.get(guest), instances, seenHosts));
   }
 
-  /** A successful action: count restarts and failovers, follow moves, forget deliberate stops. */
   actionDone(a: Action, now: number): void {
-    const h = this.get(a.guest);
-    const keep = <T extends { at: number }>(xs: readonly T[]): T[] =>
-      xs.filter((x) => now - x.at < KEEP_MS);
-    switch (a.kind) {
-      case 'start': {
-        const host = a.host ?? h.lastHost;
-        const restarted =
-          a.reason === 'crashed' || a.reason === 'io-error' || a.reason === 'stopped-unexpectedly';
-        this.set(a.guest, {
-          ...h,
-          restarts:
-            restarted && host !== undefined
-              ? [...keep(h.restarts), { host, at: now }]
-              : keep(h.restarts),
-          failovers:
-            a.reason === 'failover'
-              ? [...keep(h.failovers), { from: h.lastHost ?? '?', at: now }]
-              : keep(h.failovers),
-          ...(host !== undefined ? { lastHost: host } : {}),
-        });
-        return;
-      }
-      case 'migrate':
-        if (a.toHost !== undefined) this.set(a.guest, { ...h, lastHost: a.toHost });
-        return;
-      case 'stop':
-        if (a.reason === 'desired-stopped' || a.reason === 'desired-absent') {
-          this.set(a.guest, { restarts: [], failovers: [] });
-        }
-        return;
-      default:
-        return;
-    }
+    this.update(a.guest, afterActionDone(this.get(a.guest), a, now));
   }
 
-  /**
-   * A start that failed (the guest died while launching, or libvirt refused) used up an
-   * attempt like a crash does: counted, so a guest that cannot start still climbs the ladder.
-   */
-  actionFailed(a: Action, now: number): void {
-    if (a.kind !== 'start') return;
-    const h = this.get(a.guest);
-    const host = a.host ?? h.lastHost;
-    if (a.reason === 'failover') {
-      this.set(a.guest, {
-        ...h,
-        failovers: [...h.failovers, { from: h.lastHost ?? '?', at: now }],
-        ...(host !== undefined ? { lastHost: host } : {}),
-      });
-    } else if (host !== undefined) {
-      this.set(a.guest, { ...h, restarts: [...h.restarts, { host, at: now }], lastHost: host });
-    }
+  actionFailed(a: Action, code: string, message: string, now: number): void {
+    this.update(a.guest, afterActionFailed(this.get(a.guest), a, code, message, now));
   }
 
-  /** The plan held a guest as FAULTED for good (not a backoff): remember it. */
-  held(h: Hold, now: number): void {
-    if (h.reason !== 'faulted' || h.retryAfterMs !== undefined) return;
-    const cur = this.get(h.guest);
-    if (cur.faultedAt === undefined) this.set(h.guest, { ...cur, faultedAt: now });
+  /** Resolves true when this hold made the guest FAULTED (to journal and log it once). */
+  held(h: Hold, now: number): boolean {
+    const before = this.get(h.guest);
+    const next = afterHold(before, h, now);
+    this.update(h.guest, next);
+    return before.faultedAt === undefined && next.faultedAt !== undefined;
   }
 
-  /** The operator changed the guest's manifest: start afresh. */
-  reset(guest: string): void {
-    this.book.delete(guest);
+  /** The operator changed the guest's manifest: the ladder starts afresh, whereabouts stay. */
+  manifestEdited(guest: string): void {
+    if (this.book.has(guest)) this.update(guest, afterManifestEdit(this.get(guest)));
+  }
+
+  /** `virtwarden clear GUEST`. */
+  clear(guest: string): void {
+    if (this.book.has(guest)) this.update(guest, afterClear(this.get(guest)));
+  }
+
+  /** Another process changed the stored history (`virtwarden clear`): take it as it is. */
+  replace(guest: string, h: GuestHistory | undefined): void {
+    if (h === undefined) this.book.delete(guest);
+    else this.book.set(guest, h);
   }
 }

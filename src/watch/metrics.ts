@@ -1,7 +1,9 @@
 /** The controller's Prometheus metrics (prom-client), in a registry of its own. */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GuestState } from '../model/guest-state.js';
 import { GUEST_STATES } from '../model/guest-state.js';
+import type { GuestStatus } from '../reconcile/status.js';
 
 export class WatchMetrics {
   readonly registry = new Registry();
@@ -42,8 +44,55 @@ export class WatchMetrics {
     registers: [this.registry],
   });
 
+  readonly conditions = new Gauge({
+    name: 'virtwarden_guest_condition',
+    help: 'Each guest condition (Ready, Reconciling, Stalled): 1 when true, 0 when false, with its reason.',
+    labelNames: ['guest', 'condition', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly eventLoopDelay = new Gauge({
+    name: 'virtwarden_event_loop_delay_seconds',
+    help: 'Event-loop delay of the controller process (p50, p99, max since the last scrape).',
+    labelNames: ['quantile'] as const,
+    registers: [this.registry],
+  });
+
   setGuestStates(states: readonly GuestState[]): void {
     for (const s of GUEST_STATES)
       this.guests.set({ state: s }, states.filter((x) => x === s).length);
+  }
+
+  private loop: IntervalHistogram | undefined;
+
+  /** Measure event-loop delay (nothing may block the loop long: events wait behind it). */
+  watchEventLoop(): void {
+    this.loop ??= monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+  }
+
+  stopWatchingEventLoop(): void {
+    this.loop?.disable();
+  }
+
+  /** Publish the delay seen since the last scrape, and start a new window. */
+  publishEventLoopDelay(): void {
+    const h = this.loop;
+    if (!h || h.count === 0) return;
+    this.eventLoopDelay.set({ quantile: '0.5' }, h.percentile(50) / 1e9);
+    this.eventLoopDelay.set({ quantile: '0.99' }, h.percentile(99) / 1e9);
+    this.eventLoopDelay.set({ quantile: '1' }, h.max / 1e9);
+    h.reset();
+  }
+
+  /** Guest states and conditions, computed at scrape time from the current status. */
+  setStatus(guests: readonly GuestStatus[]): void {
+    this.setGuestStates(guests.map((g) => g.state));
+    this.conditions.reset();
+    for (const g of guests)
+      for (const c of g.conditions)
+        this.conditions.set(
+          { guest: g.guest, condition: c.type, reason: c.reason },
+          c.status ? 1 : 0,
+        );
   }
 }

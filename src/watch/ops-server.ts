@@ -1,11 +1,15 @@
 /**
- * The operations listener of `watch`: `/healthz` (200 while the controller runs, 503 while it
- * stops), `/status` (every guest, JSON) and `/metrics` (Prometheus text). Loopback by default;
- * read-only: nothing can be changed through it.
+ * The operations listener of `watch`: `/livez` (200 while the controller runs, 503 while it
+ * stops), `/readyz` (200 only when nothing stops it from doing its job: manifests accepted,
+ * sites open, journal written, no host lost), `/healthz` (both, as JSON, with every problem;
+ * its status code is liveness), `/status` (every guest with its conditions, JSON) and
+ * `/metrics` (Prometheus text). Loopback by default; read-only: nothing can be changed through it.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TerminalError } from '../common/errors.js';
 import type { Controller } from './controller.js';
+import type { HealthReport } from './health.js';
 
 export interface OpsServer {
   readonly url: string;
@@ -15,7 +19,7 @@ export interface OpsServer {
 export async function startOpsServer(
   controller: Controller,
   listen: { host: string; port: number },
-  health: () => { ok: boolean; detail: string },
+  health: () => HealthReport,
 ): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -27,14 +31,30 @@ export async function startOpsServer(
       send(405, 'text/plain; charset=utf-8', 'read-only endpoint\n');
       return;
     }
+    const json = (code: number, body: unknown): void => {
+      send(code, 'application/json', JSON.stringify(body) + '\n');
+    };
     switch (url.pathname) {
       case '/healthz': {
         const h = health();
-        send(
-          h.ok ? 200 : 503,
-          'application/json',
-          JSON.stringify({ status: h.ok ? 'ok' : 'unavailable', detail: h.detail }) + '\n',
-        );
+        const status = !h.live ? 'unavailable' : h.ready ? 'ok' : 'degraded';
+        json(h.live ? 200 : 503, {
+          status,
+          live: h.live,
+          ready: h.ready,
+          problems: h.problems,
+          detail: h.detail,
+        });
+        return;
+      }
+      case '/livez': {
+        const h = health();
+        json(h.live ? 200 : 503, { live: h.live });
+        return;
+      }
+      case '/readyz': {
+        const h = health();
+        json(h.ready ? 200 : 503, { ready: h.ready, problems: h.problems });
         return;
       }
       case '/status':
@@ -46,6 +66,8 @@ export async function startOpsServer(
         return;
       case '/metrics':
         controller.metrics.queueDepth.set(controller.queue.depth);
+        controller.metrics.setStatus(controller.status().guests);
+        controller.metrics.publishEventLoopDelay();
         controller.metrics.registry
           .metrics()
           .then((text) => {
@@ -56,11 +78,27 @@ export async function startOpsServer(
           });
         return;
       default:
-        send(404, 'text/plain; charset=utf-8', 'not found: try /healthz, /status or /metrics\n');
+        send(
+          404,
+          'text/plain; charset=utf-8',
+          'not found: try /healthz, /livez, /readyz, /status or /metrics\n',
+        );
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const where = `${listen.host}:${String(listen.port)}`;
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new TerminalError(
+              'address-in-use',
+              `cannot listen on ${where}: the address is in use (another virtwarden watch?); choose another with --listen`,
+            )
+          : err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES'
+            ? new TerminalError('cannot-listen', `cannot listen on ${where}: ${err.message}`)
+            : err,
+      );
+    });
     server.listen(listen.port, listen.host, () => {
       resolve();
     });

@@ -30,7 +30,7 @@ function manifests(): Record<string, string> {
   const guest = (name: string, hosts: string[]): string =>
     `apiVersion: virtwarden/v1\nkind: Guest\nmetadata: { name: ${name} }\nspec:\n  site: lab\n  definition: { file: guests/${name}.xml }\n  placement: { hosts: [${hosts.join(', ')}] }\n`;
   const files: Record<string, string> = {
-    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: lab }\nspec:\n  libvirt:\n    keepalive: { intervalSeconds: 1, count: 2 }\n    hosts:\n${host('h1', true)}\n${host('h2', false)}\n${host('h3', false)}\n`,
+    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: lab }\nspec:\n  libvirt:\n    keepalive: { intervalSeconds: 1, count: 2 }\n    hostLossGraceSeconds: 3\n    hosts:\n${host('h1', true)}\n${host('h2', false)}\n${host('h3', false)}\n`,
     'guests.yaml': [
       ...['a1', 'a2', 'a3'].map((n) => guest(n, ['h1', 'h2'])),
       guest('b1', ['h3', 'h2']),
@@ -99,6 +99,12 @@ describe('watch and host loss', () => {
     const b1 = (await watch.status()).find((g) => g.guest === 'b1');
     expect(b1?.state).toBe('UNKNOWN');
     expect(b1?.reason).toContain('virtwarden fence confirm h3');
+    // Held is not Ready (it used to say "converged").
+    expect(b1?.converged).toBe(false);
+    expect(b1?.conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: false,
+      reason: 'WaitingForFencing',
+    });
 
     // The operator powers the host off (its guests die with it), then confirms.
     await lab.host('h3').crash();

@@ -42,6 +42,8 @@ export class MemoryProvider implements Provider {
   private nextId = 1;
   /** Make the next N starts of a domain crash immediately. */
   readonly crashOnStart = new Map<string, number>();
+  /** Fail every run of an action (by id) with this error, as a real provider would throw it. */
+  readonly failActions = new Map<string, Error>();
 
   constructor(site: string, hosts: readonly string[]) {
     this.site = site;
@@ -107,6 +109,8 @@ export class MemoryProvider implements Provider {
   // eslint-disable-next-line @typescript-eslint/require-await -- async: failures become rejections
   async apply(a: Action, ctx: ActionContext): Promise<ActionOutcome> {
     this.calls.push(a.id);
+    const failure = this.failActions.get(a.id);
+    if (failure) throw failure;
     const g = ctx.guest;
     const h = this.host(a.host);
     const dom = h.domains.get(g.domainName);

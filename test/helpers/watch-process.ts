@@ -19,6 +19,8 @@ export interface GuestStatusJson {
   state: string;
   host?: string;
   reason: string;
+  converged: boolean;
+  conditions: { type: string; status: boolean; reason: string; message: string }[];
 }
 
 export class WatchProcess {

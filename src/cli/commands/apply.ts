@@ -11,16 +11,13 @@ import { renderStatusTable, statusDocument } from '../render/status.js';
 import { COMMON_OPTIONS, COMMON_USAGE, manifestDir, parseTargets } from '../shared-options.js';
 import { seconds, styleFor } from '../style.js';
 import { resolveTargets } from '../targets.js';
+import { observeAndPlan, policyFromState, RunHistories } from '../durable-plan.js';
 import { countBy, succeeded } from '../../reconcile/execution-report.js';
 import { DEFAULT_EXECUTOR_OPTIONS, execute } from '../../reconcile/executor.js';
-import { defaultPolicy } from '../../reconcile/policy.js';
-import { executionDeps, planOnce } from '../../reconcile/session.js';
+import { executionDeps } from '../../reconcile/session.js';
 import { guestStatuses, serviceStatuses } from '../../reconcile/status.js';
-import { readFencing } from '../../state/fencing.js';
-import { readVolumeInventory, recordVolumeActions } from '../../state/volume-inventory.js';
-import { Journal } from '../../state/journal.js';
-import { acquireLock, LockedError } from '../../state/lock.js';
-import { stateDir } from '../../state/state-dir.js';
+import { LockedError } from '../../state/lock.js';
+import { openStateDir, stateDir } from '../../state/state-dir.js';
 
 export const command: Command = {
   name: 'apply',
@@ -55,7 +52,9 @@ ${COMMON_USAGE}
     const desired = await loadDesiredOrReport(dir, io, format);
     if (!desired) return 1;
     const targets = resolveTargets(desired, parseTargets(values.target));
-    const state = stateDir(io.env, values['state-dir']);
+    const state = openStateDir(stateDir(io.env, values['state-dir']), {
+      onProblem: (p) => io.stderr.write(`virtwarden apply: warning: ${p.message}\n`),
+    });
     const style = styleFor(io.stdout, io);
     const text = (s: string): void => {
       if (format === 'text') io.stdout.write(s);
@@ -63,24 +62,27 @@ ${COMMON_USAGE}
 
     let lock;
     try {
-      lock = await acquireLock(state, `virtwarden apply ${dir}`, lockTimeout * 1000);
+      lock = await state.lock(`virtwarden apply ${dir}`, lockTimeout * 1000);
     } catch (err) {
       if (!(err instanceof LockedError)) throw err;
       io.stderr.write(`virtwarden apply: ${err.message}\n`);
       return 1;
     }
+    const journal = state.journal(randomUUID());
     try {
-      const fenced = await readFencing(state);
+      await journal.markInterrupted();
+      const fromState = await policyFromState(state, Date.now());
+      const histories = new RunHistories(state, fromState.history);
       const policy = {
-        ...defaultPolicy(Date.now()),
+        ...fromState,
         allowRestart: values['allow-restart'] === true,
         allowDataLoss: values['allow-data-loss'] === true,
-        fencedHosts: new Set(fenced.keys()),
-        ownedVolumes: await readVolumeInventory(state),
         ...(targets ? { targets } : {}),
       };
       return await withProviders(desired, io, dir, async (providers) => {
-        const { plan, observeMs } = await planOnce(desired, providers, policy);
+        const planned = await observeAndPlan(desired, providers, state, policy, histories);
+        const { plan, observeMs } = planned;
+        for (const f of planned.fencingEnded) journal.fenceCleared(f.host, 'host-up');
         text(style.dim(`Observed ${providers.size} site(s) in ${seconds(observeMs)}.`) + '\n\n');
         text(renderPlanHuman(plan, style));
         const doc: Record<string, unknown> = { format_version: 1, plan: planDocument(plan) };
@@ -99,7 +101,6 @@ ${COMMON_USAGE}
             }
           }
           text('\n' + style.bold('Applying:') + '\n');
-          const journal = new Journal(state, randomUUID());
           const progress = format === 'text' ? new ProgressReporter(io.stdout, style) : undefined;
           const abort = new AbortController();
           const onSignal = (): void => {
@@ -112,7 +113,7 @@ ${COMMON_USAGE}
           process.once('SIGTERM', onSignal);
           const report = await execute(
             plan.actions,
-            executionDeps(desired, providers, policy),
+            executionDeps(desired, providers, planned.policy),
             {
               started: (a) => {
                 journal.started(a);
@@ -122,6 +123,7 @@ ${COMMON_USAGE}
               retrying: (a, n, d, e) => progress?.retrying(a, n, d, e),
               finished: (a, r) => {
                 journal.finished(a, r);
+                histories.finished(a, r, Date.now());
                 progress?.finished(a, r);
               },
             },
@@ -133,10 +135,7 @@ ${COMMON_USAGE}
           });
           await journal.flush();
           const done = new Set(report.results.filter((r) => r.status === 'done').map((r) => r.id));
-          await recordVolumeActions(
-            state,
-            plan.actions.filter((a) => done.has(a.id)),
-          );
+          await state.recordVolumeActions(plan.actions.filter((a) => done.has(a.id)));
           ok = succeeded(report);
           const c = countBy(report);
           const line = `Apply ${ok ? 'complete' : 'incomplete'}: ${c.done} done, ${c.skipped} already so, ${c.failed} failed, ${c.blocked} refused, ${c['not-run']} not run, in ${seconds(report.durationMs)}.`;
@@ -150,16 +149,35 @@ ${COMMON_USAGE}
           doc.results = report.results;
           doc.ok = ok;
         }
-        const { targets: _all, ...untargeted } = policy;
-        const after = await planOnce(desired, providers, untargeted);
-        const guests = guestStatuses(desired, after.observed, after.plan);
+        const { targets: _all, ...untargeted } = planned.policy;
+        const after = await observeAndPlan(desired, providers, state, untargeted, histories);
+        await histories.save();
+        const guests = guestStatuses(desired, after.observed, after.plan, {
+          histories: histories.all(),
+        });
         const services = serviceStatuses(desired, guests);
         text('\n' + renderStatusTable(guests, services, style));
         doc.status = statusDocument(guests, services);
-        if (format === 'json') io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+        for (const u of after.unobserved) {
+          io.stderr.write(
+            `virtwarden apply: site '${u.site}' could not be observed: ${u.reason}\n`,
+          );
+        }
+        await journal.flush();
+        if (journal.failure !== undefined) {
+          io.stderr.write(
+            `virtwarden apply: ${journal.failure.message}: ${journal.failure.lost} journal line(s) were not written (the actions themselves ran)\n`,
+          );
+        }
+        if (after.unobserved.length > 0 || journal.failure !== undefined) ok = false;
+        if (format === 'json') {
+          doc.ok = ok;
+          io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+        }
         return ok ? 0 : 1;
       });
     } finally {
+      await journal.flush();
       await lock.release();
     }
   },

@@ -6,25 +6,27 @@ import { UsageError } from '../errors.js';
 import { loadDesiredOrReport } from '../load-desired.js';
 import { createLogger } from '../logger.js';
 import { manifestDir } from '../shared-options.js';
+import { errorMessage, VirtwardenError } from '../../common/errors.js';
 import type { Desired } from '../../model/desired.js';
 import { loadManifests } from '../../manifest/index.js';
 import { closeProviders, openProviders } from '../../providers/registry.js';
-import { readFencing } from '../../state/fencing.js';
-import { recordVolumeActions } from '../../state/volume-inventory.js';
-import { Journal } from '../../state/journal.js';
-import { acquireLock, LockedError } from '../../state/lock.js';
-import { stateDir } from '../../state/state-dir.js';
+import { LockedError } from '../../state/lock.js';
+import { openStateDir, stateDir } from '../../state/state-dir.js';
 import { Controller } from '../../watch/controller.js';
-import { isManifestFile, watchFiles } from '../../watch/file-watchers.js';
-import { changedGuests, sitesChanged } from '../../watch/guest-keys.js';
-import { attachHostLoss } from '../../watch/host-loss.js';
+import { isManifestFile, watchFiles, watchFolder } from '../../watch/file-watchers.js';
+import { Health } from '../../watch/health.js';
+import { HistorySync } from '../../watch/history-sync.js';
+import { HostLoss } from '../../watch/host-loss.js';
 import { startOpsServer } from '../../watch/ops-server.js';
+import { ManifestReloader } from '../../watch/reload.js';
 
 function parseListen(v: string | undefined): { host: string; port: number } {
   const value = v ?? '127.0.0.1:9474';
   const m = /^(.*):(\d+)$/.exec(value);
   if (!m?.[1] || m[2] === undefined) throw new UsageError(`--listen '${value}' must be HOST:PORT`);
-  return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  const port = Number(m[2]);
+  if (port > 65535) throw new UsageError(`--listen '${value}': port must be 0–65535`);
+  return { host: m[1].replace(/^\[|\]$/g, ''), port };
 }
 
 function definitionFiles(d: Desired): string[] {
@@ -38,10 +40,12 @@ export const command: Command = {
 
 Runs until SIGTERM/SIGINT. Reacts to guest crashes, I/O errors, host loss (after fencing) and
 manifest edits within a second; resyncs everything periodically. Holds the controller lock:
-\`virtwarden apply\` is refused (or waits with --lock-timeout) while it runs.
+\`virtwarden apply\` is refused (or waits with --lock-timeout) while it runs. What it must not
+forget (failure histories, FAULTED guests, fencing records, drains) is kept in the state
+directory, so a restarted watch carries on where the last one stopped.
 
 Options:
-      --listen HOST:PORT   operations endpoint: /healthz, /status, /metrics
+      --listen HOST:PORT   operations endpoint: /healthz, /livez, /readyz, /status, /metrics
                            (default 127.0.0.1:9474; port 0 picks a free one)
       --resync SECONDS     full resync period (default 60)
       --restart-backoff-ms MS
@@ -51,7 +55,7 @@ Options:
       --log-format F       json or pretty (default: pretty on a terminal, else json)
       --log-level L        trace, debug, info, warn, error (default info)
       --lock-timeout SEC   wait this long for the controller lock (default 0)
-      --state-dir DIR      lock, journal and fencing records
+      --state-dir DIR      lock, journal, histories, fencing records and drains
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -71,15 +75,24 @@ Options:
     if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
       throw new UsageError(`--log-format must be json or pretty`);
     }
-    const log = createLogger(io.stdout, logFormat, values['log-level'] ?? 'info');
+    const level = values['log-level'] ?? 'info';
+    if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level)) {
+      throw new UsageError(`--log-level must be trace, debug, info, warn or error`);
+    }
+    const log = createLogger(io.stdout, logFormat, level);
     const dir = manifestDir(io, positionals[0]);
-    const desired = await loadDesiredOrReport(dir, io, 'text');
-    if (!desired) return 1;
-    const state = stateDir(io.env, values['state-dir']);
+    const loaded = await loadDesiredOrReport(dir, io, 'text');
+    if (!loaded) return 1;
+    const desired: Desired = loaded;
+    const stateFolder = stateDir(io.env, values['state-dir']);
+    const state = openStateDir(stateFolder, {
+      onProblem: (p) => {
+        log.warn({ file: p.file }, p.message);
+      },
+    });
     let lock;
     try {
-      lock = await acquireLock(
-        state,
+      lock = await state.lock(
         `virtwarden watch ${dir}`,
         positiveInt('lock-timeout', values['lock-timeout'], 0) * 1000,
       );
@@ -88,92 +101,191 @@ Options:
       io.stderr.write(`virtwarden watch: ${err.message}\n`);
       return 1;
     }
-    const providerOptions = { env: io.env, manifestDir: dir };
-    let providers = await openProviders(desired, providerOptions);
-    const controller = new Controller(desired, providers, {
-      log,
-      journal: new Journal(state, randomUUID()),
-      workers,
-      resyncSeconds,
-      onActionDone: (a) => {
-        void recordVolumeActions(state, [a]).catch((err: unknown) => {
-          log.error({ err }, 'cannot record a created volume in the inventory');
-        });
-      },
-      restartBackoff: {
-        baseMs: positiveInt('restart-backoff-ms', values['restart-backoff-ms'], 5000),
-        capMs: 300_000,
-      },
-    });
-    controller.fencedHosts = new Set((await readFencing(state)).keys());
-    attachHostLoss(controller, state, log);
+    try {
+      return await watchUntilStopped();
+    } finally {
+      await lock.release();
+    }
 
-    let stopping = false;
-    const server = await startOpsServer(controller, listen, () => ({
-      ok: !stopping,
-      detail: stopping
-        ? 'stopping'
-        : `${controller.desired.guests.size} guests, queue ${controller.queue.depth}`,
-    }));
-    const reload = async (changedAt: number): Promise<void> => {
-      const result = await loadManifests(dir);
-      if (!result.desired) {
-        const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    async function watchUntilStopped(): Promise<number> {
+      const journal = state.journal(randomUUID());
+      const health = new Health(
+        () => [...controller.lostHosts].map((h) => `host ${h} is lost`),
+        () => `${controller.desired.guests.size} guests, queue ${controller.queue.depth}`,
+      );
+      journal.onFailure((f) => {
+        health.set('journal', `${f.message} (${f.lost} line(s) lost)`);
         log.error(
-          { diagnostics: errors },
-          `manifests have ${errors.length} error(s): keeping the previous ones, nothing applied`,
+          { err: f.message, lost: f.lost },
+          'the journal cannot be written: actions go on, their audit trail does not',
         );
-        return;
-      }
-      const before = controller.desired;
-      const next = result.desired;
-      if (sitesChanged(before, next)) {
-        const old = providers;
-        providers = await openProviders(next, providerOptions);
-        await controller.replace(next, providers);
-        await closeProviders(old);
-        controller.enqueueAll('manifest', changedAt);
-      } else {
-        await controller.replace(next);
-      }
-      const changed = changedGuests(before, next);
-      for (const g of changed) controller.history.reset(g);
-      log.info({ changed }, `manifests reloaded: ${changed.length} guest(s) changed`);
-      for (const g of changed) controller.enqueue(g, 'manifest', changedAt);
-      if (changed.length === 0) controller.enqueueAll('manifest', changedAt);
-    };
-    const manifests = watchFiles([dir, ...definitionFiles(desired)], (at) => void reload(at), {
-      filter: isManifestFile,
-    });
-    const fencing = watchFiles([path.join(state, 'fencing.json')], () => {
-      void readFencing(state).then((records) => {
-        controller.fencedHosts = new Set(records.keys());
-        log.info({ fenced: [...records.keys()] }, 'fencing records changed');
-        controller.enqueueAll('fence-confirm');
       });
-    });
-    await Promise.all([manifests.ready, fencing.ready]);
-    await controller.start();
-    log.info(
-      { manifests: dir, guests: desired.guests.size, listen: server.url, state },
-      'watching',
-    );
-
-    await new Promise<void>((resolve) => {
-      const onSignal = (sig: NodeJS.Signals): void => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal: sig }, 'stopping: actions in flight finish, nothing new starts');
-        resolve();
+      const interrupted = await journal.markInterrupted();
+      if (interrupted.length > 0) {
+        log.warn(
+          { actions: interrupted.map((e) => e.action) },
+          `${interrupted.length} action(s) of an earlier run never finished (its process died): marked interrupted`,
+        );
+      }
+      const providerOptions = { env: io.env, manifestDir: dir };
+      const histories = new HistorySync(state, log);
+      const controller = new Controller(desired, await openProviders(desired, providerOptions), {
+        log,
+        journal,
+        workers,
+        resyncSeconds,
+        histories: await state.histories(),
+        saveHistory: (g, h) => {
+          histories.save(g, h);
+        },
+        onActionDone: (a) => {
+          state.recordVolumeActions([a]).catch((err: unknown) => {
+            log.error(
+              { err: errorMessage(err) },
+              'cannot record a created volume in the inventory',
+            );
+          });
+        },
+        restartBackoff: {
+          baseMs: positiveInt('restart-backoff-ms', values['restart-backoff-ms'], 5000),
+          capMs: 300_000,
+        },
+      });
+      const refresh = async (): Promise<void> => {
+        controller.drainedHosts = new Set((await state.drains()).keys());
+        controller.ownedVolumes = await state.volumes();
+        const upSince = new Map<string, number>();
+        for (const [h, r] of await state.hostHealth())
+          if (r.upSince !== undefined) upSince.set(h, r.upSince);
+        controller.hostUpSince = upSince;
       };
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
-    });
-    await controller.stop();
-    await Promise.allSettled([manifests.close(), fencing.close(), server.close()]);
-    await closeProviders(providers);
-    await lock.release();
-    log.info('stopped');
-    return 0;
+      await refresh();
+      const hostLoss = new HostLoss(controller, {
+        store: state,
+        log,
+        onFenceAttempt: (host, attempt, outcome) => {
+          journal.fenceAttempt(
+            host,
+            attempt,
+            outcome.fenced ? 'fenced' : 'failed',
+            outcome.message,
+          );
+        },
+      });
+      await hostLoss.reload();
+      controller.observer.listeners.push((site, startedAt) => {
+        hostLoss.observed(site, startedAt);
+        const seen = [...site.hosts.values()].map((h) => ({ host: h.name, up: h.status === 'up' }));
+        state
+          .observedHosts(seen, startedAt)
+          .then(async (r) => {
+            for (const f of r.fencingEnded) journal.fenceCleared(f.host, 'host-up');
+            await refresh();
+          })
+          .catch((err: unknown) => {
+            log.error({ err: errorMessage(err) }, 'cannot record host health');
+          });
+      });
+
+      let server;
+      try {
+        server = await startOpsServer(controller, listen, () => health.report());
+      } catch (err) {
+        await closeProviders(controller.providers);
+        if (err instanceof VirtwardenError) throw new UsageError(err.message);
+        throw err;
+      }
+
+      let manifests = watchFiles([dir, ...definitionFiles(desired)], onManifestEdit, {
+        filter: isManifestFile,
+      });
+      const reloader = new ManifestReloader({
+        controller,
+        health,
+        log,
+        load: () => loadManifests(dir),
+        openProviders: (d) => openProviders(d, providerOptions),
+        closeProviders,
+        onSwapped: (d) => {
+          // New definition files must be watched too.
+          const old = manifests;
+          manifests = watchFiles([dir, ...definitionFiles(d)], onManifestEdit, {
+            filter: isManifestFile,
+          });
+          old.close().catch(() => undefined);
+        },
+      });
+      function onManifestEdit(at: number): void {
+        reloader.reload(at).catch(() => undefined);
+      }
+      const fencing = watchFiles([path.join(stateFolder, 'fencing.json')], () => {
+        hostLoss
+          .reload()
+          .then(() => {
+            log.info({ fenced: [...controller.fencedHosts] }, 'fencing records changed');
+          })
+          .catch((err: unknown) => {
+            log.error({ err: errorMessage(err) }, 'cannot read the fencing records');
+          });
+      });
+      const drains = watchFiles([path.join(stateFolder, 'drains.json')], () => {
+        refresh()
+          .then(() => {
+            log.info({ drained: [...controller.drainedHosts] }, 'drains changed');
+            controller.enqueueAll('drain');
+          })
+          .catch((err: unknown) => {
+            log.error({ err: errorMessage(err) }, 'cannot read the drains');
+          });
+      });
+      const cleared = watchFolder(path.join(stateFolder, 'guests'), (file) => {
+        const guest = path.basename(file, '.json');
+        histories
+          .changedOnDisk(guest)
+          .then((change) => {
+            if (!change) return;
+            controller.history.replace(guest, change.history);
+            controller.inputsChanged(guest);
+            log.info(
+              { guest },
+              `history of ${guest} changed by another process (virtwarden clear?)`,
+            );
+            controller.enqueue(guest, 'clear');
+          })
+          .catch((err: unknown) => {
+            log.error({ guest, err: errorMessage(err) }, 'cannot read a guest history');
+          });
+      });
+      await Promise.all([manifests.ready, fencing.ready, drains.ready, cleared.ready]);
+      await controller.start();
+      log.info(
+        { manifests: dir, guests: desired.guests.size, listen: server.url, state: stateFolder },
+        'watching',
+      );
+
+      await new Promise<void>((resolve) => {
+        const onSignal = (sig: NodeJS.Signals): void => {
+          health.markStopping();
+          log.info({ signal: sig }, 'stopping: actions in flight finish, nothing new starts');
+          resolve();
+        };
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+      });
+      hostLoss.stop();
+      await controller.stop();
+      await histories.flush();
+      await Promise.allSettled([
+        manifests.close(),
+        fencing.close(),
+        drains.close(),
+        cleared.close(),
+        server.close(),
+      ]);
+      await closeProviders(controller.providers);
+      await journal.flush();
+      log.info('stopped');
+      return journal.failure === undefined ? 0 : 1;
+    }
   },
 };

@@ -54,6 +54,20 @@ function diskLine(a: Action): string | undefined {
   return `${d.target}  ${d.source}  (${d.bus}, ${mode})`;
 }
 
+/**
+ * A hand edit, element by element, as the change the define makes: `-` what is there now
+ * (the hand edit, undone), `+` what the manifest says (restored).
+ */
+function driftLines(a: Action): string[] {
+  const out: string[] = [];
+  for (const d of a.drift ?? []) {
+    out.push(`      ~ ${d.path}`);
+    out.push(`          - ${d.now ?? '(absent)'}   (edited by hand)`);
+    out.push(`          + ${d.applied ?? '(absent)'}   (manifest)`);
+  }
+  return out;
+}
+
 export function renderPlanHuman(plan: Plan, style: Style): string {
   const out: string[] = [];
   const width = Math.min(44, Math.max(0, ...plan.actions.map((a) => actionTarget(a).length)));
@@ -66,6 +80,7 @@ export function renderPlanHuman(plan: Plan, style: Style): string {
     if (a.before !== undefined || a.after !== undefined) {
       out.push(style.dim(`      ${a.before ?? '∅'} → ${a.after ?? '∅'}`));
     }
+    for (const line of driftLines(a)) out.push(line);
   }
   if (plan.holds.length > 0) {
     out.push('', style.bold('Held back:'));

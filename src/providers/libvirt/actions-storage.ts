@@ -7,10 +7,12 @@
  */
 import type { Guest } from '../../model/desired.js';
 import type { Action } from '../../model/plan.js';
-import { TerminalError, TransientError } from '../../common/errors.js';
+import { TerminalError, TransientError, WaitingError } from '../../common/errors.js';
 import type { ActionContext, ActionOutcome } from '../provider.js';
 import type { HostLookup } from './actions.js';
 import { parseDisks } from './disk-xml.js';
+import { forHost } from './host-disks.js';
+import { mapDomainState } from './state-map.js';
 import { waitUntil } from './wait.js';
 
 function volumeOf(a: Action): { pool: string; name: string; xml?: string; capacityBytes?: number } {
@@ -68,9 +70,10 @@ export async function attachDisk(
   const d = a.disk;
   if (d?.xml === undefined) throw new TerminalError('bad-action', `${a.id}: no disk XML`);
   const link = links.link(a.host);
+  const xml = await forHost(link, d.xml);
   await link.call(
     'attach disk',
-    (api) => api.attachDevice(guest.domainName, d.xml ?? '', { live: true, config: false }),
+    (api) => api.attachDevice(guest.domainName, xml, { live: true, config: false }),
     60_000,
   );
   const there = await waitUntil(
@@ -126,23 +129,60 @@ export async function detachDisk(
   return { message: `${d.target} unplugged (the saved definitions drop it: define)` };
 }
 
-/** Grows a mapped volume; online (block resize) on a running guest when the bus allows it. */
+/**
+ * Grows a mapped volume. On a running guest through QEMU (virDomainBlockResize): QEMU holds a
+ * write lock on the image, so growing it from outside (`qemu-img resize`, the pool's resize)
+ * fails, and the guest would not be told. Stopped, the pool grows the volume.
+ */
 export async function updateDisk(
-  links: HostLookup,
+  links: HostLookup & { others(host: string): string[] },
   a: Action,
   guest: Guest,
 ): Promise<ActionOutcome> {
   const v = volumeOf(a);
   const bytes = v.capacityBytes;
-  if (bytes === undefined) throw new TerminalError('bad-action', `${a.id}: no size`);
+  const target = a.disk?.target;
+  if (bytes === undefined || target === undefined)
+    throw new TerminalError('bad-action', `${a.id}: no size or target`);
   const link = links.link(a.host);
-  await link.call('resize volume', (api) => api.resizeVolume(v.pool, v.name, bytes), 300_000);
-  if (a.disk?.live === true) {
-    await link
-      .call('block resize', (api) => api.blockResize(guest.domainName, a.disk?.target ?? '', bytes))
-      .catch(() => undefined);
+  const state = await link.call('state', (api) => api.domainState(guest.domainName));
+  const running = state !== undefined && mapDomainState(state.state, state.reason, false).active;
+  if (running && a.disk?.live !== true) {
+    throw new WaitingError(
+      'running',
+      `'${guest.domainName}' runs on ${link.host.name}: ${target} grows once it is stopped`,
+    );
+  }
+  if (running) {
+    await link.call(
+      'block resize',
+      (api) => api.blockResize(guest.domainName, target, bytes),
+      300_000,
+    );
+  } else {
+    await link.call('resize volume', (api) => api.resizeVolume(v.pool, v.name, bytes), 300_000);
+  }
+  // The pools of the site's hosts (shared storage) report the new size after a refresh.
+  await Promise.all(
+    [link.host.name, ...links.others(link.host.name)].map((h) =>
+      links
+        .link(h)
+        .call('refresh pool', (api) => api.refreshPool(v.pool))
+        .catch(() => undefined),
+    ),
+  );
+  const grown = (await link.call('list volumes', (api) => api.listVolumes(v.pool))).find(
+    (x) => x.name === v.name,
+  );
+  if (grown === undefined || grown.capacity < bytes) {
+    throw new TransientError(
+      'not-grown',
+      `${v.pool}/${v.name} is ${String(grown?.capacity ?? 0)} bytes on ${link.host.name} after growing it to ${bytes}`,
+    );
   }
   return {
-    message: `${v.pool}/${v.name} grown to ${bytes} bytes${a.restart === true ? ' (takes effect at restart)' : ''}`,
+    message: running
+      ? `${v.pool}/${v.name} grown online to ${bytes} bytes (${target}, no restart)`
+      : `${v.pool}/${v.name} grown to ${bytes} bytes${a.restart === true ? ' (takes effect at restart)' : ''}`,
   };
 }

@@ -27,15 +27,30 @@ type Node = Record<string, unknown>;
 const escapeAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
-/** The `<vw:guest …/>` element, as given to virDomainSetMetadata or put inside `<metadata>`. */
-export function ownershipElement(owner: Ownership): string {
+/**
+ * The `<vw:guest …/>` element, as given to virDomainSetMetadata or put inside `<metadata>`;
+ * `baseline` is the encoded definition libvirt stored (see definition-baseline.ts).
+ */
+export function ownershipElement(owner: Ownership, baseline?: string): string {
   const hash =
     (owner.definitionHash === undefined
       ? ''
       : ` definition="${escapeAttr(owner.definitionHash)}"`) +
     (owner.baseHash === undefined ? '' : ` base="${escapeAttr(owner.baseHash)}"`) +
-    (owner.mappedDisks === undefined ? '' : ` disks="${owner.mappedDisks}"`);
+    (owner.mappedDisks === undefined ? '' : ` disks="${owner.mappedDisks}"`) +
+    (baseline === undefined ? '' : ` baseline="${escapeAttr(baseline)}"`);
   return `<${OWNER_PREFIX}:guest xmlns:${OWNER_PREFIX}="${OWNER_NS}" name="${escapeAttr(owner.guest)}"${hash}/>`;
+}
+
+/**
+ * The same element without prefix and namespace, as virDomainSetMetadata takes it (libvirt puts
+ * it in the namespace given with the call, and refuses an element that declares one itself).
+ */
+export function ownershipMetadata(owner: Ownership, baseline?: string): string {
+  return ownershipElement(owner, baseline).replace(
+    `<${OWNER_PREFIX}:guest xmlns:${OWNER_PREFIX}="${OWNER_NS}" `,
+    '<guest ',
+  );
 }
 
 function tagOf(node: Node): string | undefined {

@@ -36,10 +36,11 @@ export interface HostObservation {
 async function observeStorage(
   link: HostLink,
   hints: ObserveHints,
+  left: () => number,
 ): Promise<Pick<ObservedHost, 'pools' | 'volumes'>> {
   const wanted = hints.pools ?? [];
   if (wanted.length === 0) return {};
-  const all = await link.call('list pools', (api) => api.listPools());
+  const all = await link.call('list pools', (api) => api.listPools(), left());
   const pools = new Map(
     all.filter((p) => wanted.includes(p.name)).map((p) => [p.name, { active: p.active }]),
   );
@@ -47,10 +48,10 @@ async function observeStorage(
   const details = new Set(hints.volumeDetails ?? []);
   for (const [pool, { active }] of pools) {
     if (!active) continue;
-    for (const v of await link.call('list volumes', (api) => api.listVolumes(pool))) {
+    for (const v of await link.call('list volumes', (api) => api.listVolumes(pool), left())) {
       const key = `${pool}/${v.name}`;
       const extra = details.has(key)
-        ? parseVolume(await link.call('volume XML', (api) => api.volumeXml(pool, v.name)))
+        ? parseVolume(await link.call('volume XML', (api) => api.volumeXml(pool, v.name), left()))
         : {};
       volumes.set(key, { pool, name: v.name, path: v.path, capacityBytes: v.capacity, ...extra });
     }
@@ -58,17 +59,24 @@ async function observeStorage(
   return { pools, volumes };
 }
 
-/** List one host; an unreachable host is reported as such, never as "no guests". */
+/**
+ * List one host within `deadlineMs`; an unreachable host is reported as such, never as "no
+ * guests". A host already known not to answer (a call to it hangs, its connection is dead and
+ * the reconnect backoff runs) is reported at once, without a call.
+ */
 export async function observeHost(
   link: HostLink,
   site: string,
   hints: ObserveHints = {},
+  deadlineMs = link.timeoutMs,
 ): Promise<HostObservation> {
   const name = link.host.name;
+  const deadline = Date.now() + deadlineMs;
+  const left = (): number => Math.max(1, deadline - Date.now());
   try {
-    const rows = await link.call('list domains', (api) => api.listDomains());
-    const api = await link.api();
-    const storage = await observeStorage(link, hints);
+    const rows = await link.call('list domains', (api) => api.listDomains(), left());
+    const api = await link.api(left());
+    const storage = await observeStorage(link, hints, left);
     return {
       host: {
         name,

@@ -1,6 +1,6 @@
 /**
  * The libvirt provider: one connection per host, virtwarden chooses every host. Observation is
- * one bulk list per host; per-domain metadata only for the details the planner asks for.
+ * one bulk list per host; per-domain definitions only for the details the planner asks for.
  */
 import type { Desired, LibvirtSite } from '../../model/desired.js';
 import type { GuestDetail, ObservedSite } from '../../model/observed.js';
@@ -18,9 +18,9 @@ import {
   type ProviderEvent,
 } from '../provider.js';
 import * as actions from './actions.js';
+import { define } from './actions-define.js';
 import * as storage from './actions-storage.js';
-import { parseDisks } from './disk-xml.js';
-import { parseOwnership } from './domain-xml.js';
+import { readGuestDetail } from './guest-details.js';
 import { HostLink, type Connector } from './host-link.js';
 import { HostMonitor } from './host-monitor.js';
 import { observeHost } from './observe-host.js';
@@ -29,18 +29,47 @@ import { verifyStorage } from './verify-storage.js';
 const bindingConnector: Connector = async (uri, keepalive) =>
   (await import('./binding-host-api.js')).connectHost(uri, keepalive);
 
+const DEFAULT_OBSERVE_DEADLINE_MS = 1_500;
+
+/** `VIRTWARDEN_OBSERVE_DEADLINE_MS`: how long an observation waits for one host. */
+function observeDeadlineFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.VIRTWARDEN_OBSERVE_DEADLINE_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000)
+    throw new TerminalError(
+      'bad-config',
+      `VIRTWARDEN_OBSERVE_DEADLINE_MS must be a whole number of milliseconds from 100 to 600000, got '${raw}'`,
+    );
+  return ms;
+}
+
+/** What tests (and embedders) may change; the defaults are what the manifests get. */
+export interface LibvirtTuning {
+  /** Opens host connections (default: the native binding). */
+  readonly connector?: Connector;
+  /** An observation waits this long for a host at most, then reports it unreachable. */
+  readonly observeDeadlineMs?: number;
+}
+
 export class LibvirtProvider implements Provider {
   readonly kind = 'libvirt' as const;
   readonly site: string;
   private readonly links: ReadonlyMap<string, HostLink>;
+  private readonly graceSeconds: number;
+  private readonly observeDeadlineMs: number;
 
   constructor(
     site: string,
     spec: LibvirtSite,
-    _options: ProviderOptions,
-    connector: Connector = bindingConnector,
+    options: ProviderOptions,
+    tuning: LibvirtTuning = {},
   ) {
     this.site = site;
+    this.graceSeconds = spec.hostLossGraceSeconds;
+    this.observeDeadlineMs =
+      tuning.observeDeadlineMs ?? observeDeadlineFrom(options.env) ?? DEFAULT_OBSERVE_DEADLINE_MS;
+    const connector = tuning.connector ?? bindingConnector;
     this.links = new Map(
       spec.hosts.map((h) => [h.name, new HostLink(h, spec.keepalive, connector)]),
     );
@@ -61,9 +90,10 @@ export class LibvirtProvider implements Provider {
     return l;
   }
 
+  /** Every host at once, each within the observation deadline: one frozen host delays none. */
   async observe(hints?: ObserveHints): Promise<ObservedSite> {
     const results = await Promise.all(
-      [...this.links.values()].map((l) => observeHost(l, this.site, hints)),
+      [...this.links.values()].map((l) => observeHost(l, this.site, hints, this.observeDeadlineMs)),
     );
     return {
       name: this.site,
@@ -74,31 +104,13 @@ export class LibvirtProvider implements Provider {
     };
   }
 
+  /** One read of each persistent definition (and of the running instance where needed). */
   async details(requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>> {
     const out = new Map<string, GuestDetail>();
     await Promise.all(
       requests.map(async (r) => {
-        const link = this.link(r.host);
-        const { config, live } = await link
-          .call('read metadata', (api) => api.ownerElements(r.domainName, r.active === true))
-          .catch(() => ({ config: undefined, live: undefined }));
-        const owner = parseOwnership(config);
-        const liveHash = parseOwnership(live)?.baseHash;
-        // The running guest's disks matter when it has (or had) mapped disks.
-        const hadMapped =
-          (owner?.mappedDisks ?? 0) > 0 || (parseOwnership(live)?.mappedDisks ?? 0) > 0;
-        const liveDisks =
-          (r.liveDisks === true || hadMapped) && r.active === true
-            ? await link
-                .call('live XML', (api) => api.domainXml(r.domainName, false))
-                .then(parseDisks)
-                .catch(() => undefined)
-            : undefined;
-        out.set(detailKey(r), {
-          ...(owner ? { owner } : {}),
-          ...(liveHash !== undefined ? { liveBaseHash: liveHash } : {}),
-          ...(liveDisks !== undefined ? { liveDisks } : {}),
-        });
+        const detail = await readGuestDetail(this.link(r.host), r);
+        if (detail) out.set(detailKey(r), detail);
       }),
     );
     return out;
@@ -108,7 +120,7 @@ export class LibvirtProvider implements Provider {
     const g = ctx.guest;
     switch (action.kind) {
       case 'define':
-        return actions.define(this, action, g, ctx.desired);
+        return define(this, action, g, ctx.desired);
       case 'undefine':
         return actions.undefine(this, action, g);
       case 'start':
@@ -166,11 +178,19 @@ export class LibvirtProvider implements Provider {
 
   /** Events of every host, host loss and return included (see HostMonitor). */
   async subscribe(listener: (event: ProviderEvent) => void): Promise<() => void> {
-    const monitors = [...this.links.values()].map((l) => new HostMonitor(l, this.site, listener));
+    const monitors = [...this.links.values()].map(
+      (l) => new HostMonitor(l, this.site, this.graceSeconds, listener),
+    );
     await Promise.all(monitors.map((m) => m.start()));
     return () => {
       for (const m of monitors) m.stop();
     };
+  }
+
+  /** A fresh connection answers within the observation deadline (see HostLink.probe). */
+  async probeHost(host: string): Promise<boolean> {
+    const l = this.links.get(host);
+    return l ? l.probe(this.observeDeadlineMs) : false;
   }
 
   async close(): Promise<void> {

@@ -44,7 +44,7 @@ describe('diff: never two copies', () => {
       }),
     );
     expect(ids(plan)).toEqual(['start:db1@kvm2']);
-    expect(plan.actions[0]?.reason).toBe('failover');
+    expect(plan.actions[0]?.reason).toBe('host-lost');
   });
 
   it('a host it last ran on counts as blind even outside the placement list', () => {

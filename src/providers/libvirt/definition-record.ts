@@ -1,0 +1,59 @@
+/**
+ * What one persistent definition says about itself (pure): virtwarden's ownership record, read
+ * from the definition's own `<metadata>`, and — when that record carries a baseline — what was
+ * changed by hand since virtwarden defined it.
+ */
+import type { DefinitionChange, Ownership } from '../../model/observed.js';
+import { decodeBaseline } from './definition-baseline.js';
+import { diffDefinitions } from './definition-diff.js';
+import {
+  isOwnerElement,
+  normalizeDefinition,
+  parseDomainTree,
+  serializeNode,
+  type XmlNode,
+} from './definition-normal.js';
+import { parseOwnership } from './domain-xml.js';
+
+export interface DefinitionReading {
+  /** Absent: not owned by virtwarden. */
+  readonly owner?: Ownership;
+  /** The encoded baseline as stored (absent for definitions written before baselines). */
+  readonly baseline?: string;
+  /** Hand edits since virtwarden defined it; absent when none, or when there is no baseline. */
+  readonly drift?: readonly DefinitionChange[];
+}
+
+function ownerElement(xml: string): XmlNode | undefined {
+  try {
+    const metadata = parseDomainTree(xml).children.find((c) => c.tag === 'metadata');
+    return metadata?.children.find(isOwnerElement);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Only the ownership record of a domain XML (a running instance's, say): no diff. */
+export function readOwnership(xml: string): Ownership | undefined {
+  const element = ownerElement(xml);
+  return element ? parseOwnership(serializeNode(element)) : undefined;
+}
+
+/** Reads a persistent definition; a document that is not a domain reads as "not owned". */
+export function readDefinition(xml: string): DefinitionReading {
+  const element = ownerElement(xml);
+  const owner = element ? parseOwnership(serializeNode(element)) : undefined;
+  if (!element || !owner) return {};
+  const baseline = element.attrs.baseline;
+  const applied = decodeBaseline(baseline);
+  if (baseline === undefined || applied === undefined) {
+    return { owner, ...(baseline !== undefined ? { baseline } : {}) };
+  }
+  let drift: DefinitionChange[] = [];
+  try {
+    drift = diffDefinitions(normalizeDefinition(applied), normalizeDefinition(xml));
+  } catch {
+    // A baseline that no longer parses says nothing about hand edits.
+  }
+  return { owner, baseline, ...(drift.length > 0 ? { drift } : {}) };
+}
