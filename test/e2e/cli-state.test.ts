@@ -154,6 +154,7 @@ describe('virtwarden clear', () => {
       restarts: [],
       failovers: [],
       lastHost: 'kvm1',
+      rearmed: true,
     });
     expect((await journal()).filter((l) => l.event === 'clear')).toEqual([
       expect.objectContaining({
@@ -215,6 +216,24 @@ describe('virtwarden fence (through the state directory)', () => {
         why: 'operator',
         by: 'alice',
       }),
+    ]);
+  }, 60_000);
+
+  it('a record of a host that answers again ends at the next observation (plan or status), journaled', async () => {
+    for (const command of ['plan', 'status']) {
+      await openStateDir(state).recordFenced({
+        host: 'kvm1',
+        by: 'fence-command',
+        confirmedAt: new Date(Date.now() - 60_000).toISOString(),
+      });
+      const r = await cli([command, manifests]);
+      expect(r.code).toBe(0);
+      expect((await openStateDir(state).fencing()).has('kvm1')).toBe(false);
+    }
+    const ended = (await journal()).filter((l) => l.event === 'fence-cleared');
+    expect(ended).toEqual([
+      expect.objectContaining({ host: 'kvm1', why: 'host-up' }),
+      expect.objectContaining({ host: 'kvm1', why: 'host-up' }),
     ]);
   }, 60_000);
 

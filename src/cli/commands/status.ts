@@ -5,9 +5,9 @@ import { loadDesiredOrReport } from '../load-desired.js';
 import { renderStatusTable, statusDocument } from '../render/status.js';
 import { manifestDir } from '../shared-options.js';
 import { styleFor } from '../style.js';
-import { defaultPolicy } from '../../reconcile/policy.js';
-import { planOnce } from '../../reconcile/session.js';
+import { randomUUID } from 'node:crypto';
 import { guestStatuses, serviceStatuses } from '../../reconcile/status.js';
+import { observeAndPlan, policyFromState } from '../durable-plan.js';
 import { openCliState } from '../state-store.js';
 
 export const command: Command = {
@@ -32,20 +32,20 @@ fencing confirmations, drained hosts.
     const desired = await loadDesiredOrReport(dir, io, format);
     if (!desired) return 1;
     const state = openCliState(io, 'status', values['state-dir']);
-    const [fenced, history, drains] = await Promise.all([
-      state.fencing(),
-      state.histories(),
+    const [fromState, drains] = await Promise.all([
+      policyFromState(state, Date.now()),
       state.drains(),
     ]);
-    const policy = {
-      ...defaultPolicy(Date.now()),
-      fencedHosts: new Set(fenced.keys()),
-      history,
-    };
-    const { observed, plan } = await withProviders(desired, io, dir, (p) =>
-      planOnce(desired, p, policy),
+    const policy = { ...fromState, allowRestart: false, allowDataLoss: false };
+    const { observed, plan, fencingEnded } = await withProviders(desired, io, dir, (p) =>
+      observeAndPlan(desired, p, state, policy),
     );
-    const guests = guestStatuses(desired, observed, plan);
+    if (fencingEnded.length > 0) {
+      const journal = state.journal(randomUUID());
+      for (const f of fencingEnded) journal.fenceCleared(f.host, 'host-up');
+      await journal.flush();
+    }
+    const guests = guestStatuses(desired, observed, plan, { histories: policy.history });
     const services = serviceStatuses(desired, guests);
     const drained = [...drains.values()];
     if (format === 'json') {
