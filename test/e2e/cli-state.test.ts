@@ -52,6 +52,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(manifests, { recursive: true, force: true });
+  await rm(state, { recursive: true, force: true });
 });
 beforeEach(async () => {
   if (state) await rm(state, { recursive: true, force: true });
