@@ -23,6 +23,7 @@ import * as storage from './actions-storage.js';
 import { readGuestDetail } from './guest-details.js';
 import { HostLink, type Connector } from './host-link.js';
 import { HostMonitor } from './host-monitor.js';
+import { markMigrationsInFlight } from './migration-pairs.js';
 import { observeHost } from './observe-host.js';
 import { verifyStorage } from './verify-storage.js';
 
@@ -92,8 +93,13 @@ export class LibvirtProvider implements Provider {
 
   /** Every host at once, each within the observation deadline: one frozen host delays none. */
   async observe(hints?: ObserveHints): Promise<ObservedSite> {
-    const results = await Promise.all(
-      [...this.links.values()].map((l) => observeHost(l, this.site, hints, this.observeDeadlineMs)),
+    const results = await markMigrationsInFlight(
+      this.links,
+      await Promise.all(
+        [...this.links.values()].map((l) =>
+          observeHost(l, this.site, hints, this.observeDeadlineMs),
+        ),
+      ),
     );
     return {
       name: this.site,
