@@ -5,8 +5,10 @@
  *
  * Ranges: VW0xx reading files and YAML, VW1xx document shape (schema), VW2xx names and
  * references, VW3xx guest definitions (domain XML), VW4xx storage mappings, VW5xx disaster
- * recovery and network personalities, VW6xx sites and hosts.
+ * recovery and network personalities, VW6xx sites and hosts, VW9xx what the planner finds in
+ * the world (`src/common/plan-codes.ts`).
  */
+import { PLAN_CODES } from '../common/plan-codes.js';
 import type { Severity } from '../model/diagnostic.js';
 
 interface CodeInfo {
@@ -103,5 +105,8 @@ export const CODES = {
 
 export type CodeName = keyof typeof CODES;
 
-/** Every code, in order, for docs and tests. */
-export const ALL_CODES: readonly CodeInfo[] = Object.values(CODES);
+/** Every code, in order — the manifest's, then the planner's (VW9xx) — for docs and tests. */
+export const ALL_CODES: readonly CodeInfo[] = [
+  ...Object.values(CODES),
+  ...Object.values(PLAN_CODES),
+];

@@ -5,6 +5,7 @@
  * different guest (another UUID, or owned by another manifest guest) is never touched: that host
  * is marked conflicted and the guest is not started there.
  */
+import { PLAN_CODES } from '../common/plan-codes.js';
 import type { DefinitionChange, ObservedGuest } from '../model/observed.js';
 import type { GuestContext } from './guest-context.js';
 
@@ -35,7 +36,7 @@ export function findConflicts(ctx: GuestContext): ReadonlySet<string> {
     ctx.plan.hold({ guest: ctx.guest.name, reason: 'conflict', host: inst.host, message: why });
     ctx.plan.diagnose({
       severity: 'error',
-      code: 'VW901',
+      code: PLAN_CODES.domainConflict.code,
       message: `guest '${ctx.guest.name}': ${why}; virtwarden will not touch it`,
       hint: "rename one of them (the guest's `name` field), or remove the other domain",
       at: ctx.guest.at,

@@ -2,6 +2,7 @@
  * Guests at an engine-managed site (oVirt / RHV): the engine owns the definition and places the
  * VM itself, so the plan only starts, stops and (when a placement list is given) migrates it.
  */
+import { PLAN_CODES } from '../common/plan-codes.js';
 import type { ObservedGuest } from '../model/observed.js';
 import type { Action } from '../model/plan.js';
 import { payloadFiles } from '../common/dr-payload.js';
@@ -81,7 +82,7 @@ export function planEngineGuest(ctx: GuestContext): GuestIntent {
     });
     plan.diagnose({
       severity: 'error',
-      code: 'VW903',
+      code: PLAN_CODES.engineVmMissing.code,
       message: `guest '${guest.name}': VM '${guest.domainName}' not found at site '${placement.site}'`,
       hint: 'create the VM in the engine (virtwarden manages the power state and placement of existing oVirt VMs)',
       at: guest.at,

@@ -2,6 +2,7 @@
  * A libvirt guest whose desired state is `running`: exactly one copy, on an allowed healthy
  * host. Safety first: it is never started while it runs, or may run, anywhere else.
  */
+import { PLAN_CODES } from '../common/plan-codes.js';
 import type { ObservedGuest } from '../model/observed.js';
 import { startOn, stopOn } from './guest-actions.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
@@ -36,7 +37,7 @@ function planDuplicates(
   const hosts = active.map((a) => a.host).join(', ');
   ctx.plan.diagnose({
     severity: 'error',
-    code: 'VW902',
+    code: PLAN_CODES.runningTwice.code,
     message: `guest '${ctx.guest.name}' is running on several hosts at once (${hosts}); keeping the copy on ${keep.host ?? '?'}`,
     at: ctx.guest.at,
   });

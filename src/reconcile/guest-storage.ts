@@ -6,6 +6,7 @@
  * hot-plug, a bus change, growing a virtio-blk disk), a restart that is planned only with
  * --allow-restart.
  */
+import { PLAN_CODES } from '../common/plan-codes.js';
 import { VW_ALIAS_PREFIX, desiredDisks, type DesiredDisk } from '../common/mapped-disks.js';
 import type { ObservedGuest, ObservedHost } from '../model/observed.js';
 import type { GuestContext } from './guest-context.js';
@@ -59,7 +60,7 @@ export function planVolumes(
       conflict(
         ctx,
         host,
-        'VW904',
+        PLAN_CODES.poolMissing.code,
         `storage pool '${src.pool}' is ${pool ? 'not active' : 'missing'} on ${host}`,
       );
       continue;
@@ -74,7 +75,7 @@ export function planVolumes(
         conflict(
           ctx,
           host,
-          'VW905',
+          PLAN_CODES.goldenImageMissing.code,
           `golden image '${src.backingVolume}' is missing in pool '${src.pool}' on ${host}`,
         );
         continue;
@@ -171,7 +172,7 @@ export function planLiveDisks(
       conflict(
         ctx,
         host,
-        'VW906',
+        PLAN_CODES.targetTaken.code,
         `target ${d.target} is taken by a disk of the guest's own definition, not by mapping ${d.mapping}`,
       );
       continue;

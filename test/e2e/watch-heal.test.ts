@@ -64,6 +64,17 @@ describe('watch heals guests on lab hosts', () => {
   }, 60_000);
 
   it('a guest that keeps crashing climbs the ladder: 2 restarts, a failover, then FAULTED', async () => {
+    // Its first start is judged only after its start grace: kill it only once that start is done.
+    await watch.waitFor(
+      'the first start of loop finished',
+      async () =>
+        (await readFile(path.join(state, 'journal.jsonl'), 'utf8'))
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as { action: string; event: string })
+          .some((j) => j.event === 'finished' && j.action === 'start:loop@h1'),
+      30_000,
+    );
     const kills: string[] = [];
     const flag = { stop: false };
     // Kill `loop` whenever it runs, wherever it runs.

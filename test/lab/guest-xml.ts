@@ -30,6 +30,24 @@ function checkedUuid(name: string, uuid: string | undefined): string {
   return uuid.toLowerCase();
 }
 
+const QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0';
+
+/**
+ * A disk whose every write fails with ENOSPC, as QEMU arguments libvirt passes through (libvirt's
+ * own `<disk>` cannot express QEMU's `blkdebug` driver). `null-co` is an image that needs no
+ * file; blkdebug on top of it fails each write, and the IDE device's `werror=enospc` (QEMU's
+ * default, written out) stops the VM on it: libvirt reports `paused (ioerror)` and an
+ * `io-error` event with reason `enospc`, exactly as for a host disk that ran full. The primary
+ * IDE channel is the `pc` machine's own, so the guest reaches it with plain port I/O.
+ */
+const FAILING_DISK = `
+  <qemu:commandline>
+    <qemu:arg value='-blockdev'/>
+    <qemu:arg value='{"driver":"blkdebug","node-name":"vw-ioerr","inject-error":[{"event":"pwritev","errno":28}],"image":{"driver":"null-co"}}'/>
+    <qemu:arg value='-device'/>
+    <qemu:arg value='ide-hd,drive=vw-ioerr,bus=ide.0,unit=0,werror=enospc'/>
+  </qemu:commandline>`;
+
 function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
@@ -61,9 +79,24 @@ export function tinyGuestXml(
       `fillMiB must be an integer from 0 to memoryMiB - 3 (${String(memory - 3)}), got ${String(fill)}`,
     );
   }
-  const cmdline = fill > 0 ? `\n    <cmdline>fill=${String(fill)}</cmdline>` : '';
+  const ioErrorAt = opts.ioErrorAfterSeconds;
+  if (
+    ioErrorAt !== undefined &&
+    (!Number.isInteger(ioErrorAt) || ioErrorAt < 1 || ioErrorAt > 3600)
+  ) {
+    throw new LabError(
+      LabErrorCode.BadInput,
+      `ioErrorAfterSeconds must be an integer from 1 to 3600, got ${String(ioErrorAt)}`,
+    );
+  }
+  const args = [
+    ...(fill > 0 ? [`fill=${String(fill)}`] : []),
+    ...(ioErrorAt !== undefined ? [`diskwrite=${String(ioErrorAt)}`] : []),
+  ];
+  const cmdline = args.length > 0 ? `\n    <cmdline>${args.join(' ')}</cmdline>` : '';
   const metadata = opts.metadata === undefined ? '' : `\n  <metadata>${opts.metadata}</metadata>`;
-  return `<domain type='qemu'>
+  const qemuNs = ioErrorAt !== undefined ? ` xmlns:qemu='${QEMU_NS}'` : '';
+  return `<domain type='qemu'${qemuNs}>
   <name>${name}</name>
   <uuid>${checkedUuid(name, opts.uuid)}</uuid>${metadata}
   <memory unit='MiB'>${String(memory)}</memory>
@@ -85,7 +118,7 @@ export function tinyGuestXml(
       <target port='0'/>
     </serial>
     <memballoon model='none'/>${opts.extraDevices === undefined ? '' : `\n    ${opts.extraDevices}`}
-  </devices>
+  </devices>${ioErrorAt !== undefined ? FAILING_DISK : ''}
 </domain>
 `;
 }

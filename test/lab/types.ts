@@ -75,6 +75,12 @@ export interface GuestXmlOptions {
    * `memoryMiB` ≥ N + 3.
    */
   readonly fillMiB?: number;
+  /**
+   * The guest writes one sector to a disk whose writes fail (ENOSPC, QEMU's blkdebug driver)
+   * once its uptime counter reaches this many seconds (kernel argument `diskwrite=S`): QEMU
+   * pauses it, and libvirt reports `paused (ioerror)`. A real I/O-error pause, 1–3600.
+   */
+  readonly ioErrorAfterSeconds?: number;
 }
 
 /** A running lab. */

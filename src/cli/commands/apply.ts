@@ -102,15 +102,25 @@ ${COMMON_USAGE}
           }
           text('\n' + style.bold('Applying:') + '\n');
           const progress = format === 'text' ? new ProgressReporter(io.stdout, style) : undefined;
+          // First signal: start nothing new, let what runs finish. Second: abort what runs
+          // (a migration's job is aborted and the guest stays on its source; waits stop).
           const abort = new AbortController();
+          const hard = new AbortController();
           const onSignal = (): void => {
+            if (!abort.signal.aborted) {
+              io.stderr.write(
+                '\nvirtwarden apply: stopping after the actions in flight (again to abort them)\n',
+              );
+              abort.abort();
+              return;
+            }
             io.stderr.write(
-              '\nvirtwarden apply: stopping after the actions in flight (again to abort them)\n',
+              '\nvirtwarden apply: aborting the actions in flight, leaving things safe\n',
             );
-            abort.abort();
+            hard.abort();
           };
-          process.once('SIGINT', onSignal);
-          process.once('SIGTERM', onSignal);
+          process.on('SIGINT', onSignal);
+          process.on('SIGTERM', onSignal);
           const report = await execute(
             plan.actions,
             executionDeps(desired, providers, planned.policy),
@@ -127,7 +137,13 @@ ${COMMON_USAGE}
                 progress?.finished(a, r);
               },
             },
-            { ...DEFAULT_EXECUTOR_OPTIONS, globalLimit, perHostLimit, signal: abort.signal },
+            {
+              ...DEFAULT_EXECUTOR_OPTIONS,
+              globalLimit,
+              perHostLimit,
+              signal: abort.signal,
+              hardSignal: hard.signal,
+            },
           ).finally(() => {
             process.off('SIGINT', onSignal);
             process.off('SIGTERM', onSignal);

@@ -4,15 +4,16 @@
  */
 import { openConnection, type LibvirtConnection } from './binding.js';
 import type { LibvirtEvent } from './binding-types.js';
-import {
-  DEVICE_FLAGS,
-  METADATA_TYPES,
-  MIGRATE_FLAGS,
-  UNDEFINE_FLAGS,
-  XML_FLAGS,
-} from './binding-constants.js';
+import { DEVICE_FLAGS, METADATA_TYPES, UNDEFINE_FLAGS, XML_FLAGS } from './binding-constants.js';
 import { OWNER_NS } from './domain-xml.js';
-import type { DeviceScope, DomainRow, HostApi, HostEvent, MigrateParams } from './host-api.js';
+import type {
+  DeviceScope,
+  DomainRow,
+  HostApi,
+  HostEvent,
+  JobProgress,
+  MigrationRequest,
+} from './host-api.js';
 import { LibvirtError } from './libvirt-error.js';
 import { AFFECT } from './binding-constants.js';
 
@@ -20,17 +21,6 @@ const isTestDriver = (uri: string): boolean => /^test(\+[a-z]+)?:/i.test(uri);
 
 function scopeFlags(s: DeviceScope): number {
   return (s.live ? DEVICE_FLAGS.live : 0) | (s.config ? DEVICE_FLAGS.config : 0);
-}
-
-/** The address the destination should listen on for migration data, when the URI names one. */
-function listenAddressOf(migrateUri: string | undefined): string | undefined {
-  if (migrateUri === undefined) return undefined;
-  try {
-    const host = new URL(migrateUri).hostname.replace(/^\[|\]$/g, '');
-    return /^[\d.]+$|:/.test(host) ? host : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 class BindingHostApi implements HostApi {
@@ -128,23 +118,44 @@ class BindingHostApi implements HostApi {
     return this.conn.setAutostart(domain, on);
   }
 
-  async migrate(domain: string, to: HostApi, params: MigrateParams): Promise<void> {
+  async migrate(domain: string, to: HostApi, request: MigrationRequest): Promise<void> {
     if (!(to instanceof BindingHostApi))
       throw new TypeError('migration target is not a libvirt host');
-    const flags =
-      (params.live ? MIGRATE_FLAGS.live : MIGRATE_FLAGS.offline) |
-      MIGRATE_FLAGS.persistDest |
-      MIGRATE_FLAGS.abortOnError |
-      (params.undefineSource ? MIGRATE_FLAGS.undefineSource : 0) |
-      (params.unsafe === true ? MIGRATE_FLAGS.unsafe : 0);
-    const listen = listenAddressOf(params.migrateUri);
     await this.conn.migrate3(domain, to.conn, {
-      flags,
-      ...(params.migrateUri !== undefined ? { migrateUri: params.migrateUri } : {}),
-      ...(listen !== undefined ? { listenAddress: listen } : {}),
-      ...(params.bandwidthMiBps !== undefined ? { bandwidth: params.bandwidthMiBps } : {}),
-      ...(params.maxDowntimeMs !== undefined ? { maxDowntimeMs: params.maxDowntimeMs } : {}),
+      flags: request.flags,
+      ...(request.migrateUri !== undefined ? { migrateUri: request.migrateUri } : {}),
+      ...(request.listenAddress !== undefined ? { listenAddress: request.listenAddress } : {}),
+      ...(request.bandwidthMiBps !== undefined ? { bandwidth: request.bandwidthMiBps } : {}),
+      ...(request.maxDowntimeMs !== undefined ? { maxDowntimeMs: request.maxDowntimeMs } : {}),
     });
+  }
+
+  async jobProgress(domain: string): Promise<JobProgress> {
+    let job;
+    try {
+      job = await this.conn.jobStats(domain);
+    } catch (err) {
+      if (err instanceof LibvirtError && err.codeName === 'VIR_ERR_NO_DOMAIN')
+        return { active: false };
+      throw err;
+    }
+    const bytes = (key: string): number | undefined => {
+      const v = job.stats[key];
+      return typeof v === 'number' ? v : undefined;
+    };
+    const processed = bytes('data_processed');
+    const remaining = bytes('data_remaining');
+    const total = bytes('data_total');
+    return {
+      active: job.type === 'bounded' || job.type === 'unbounded',
+      ...(processed !== undefined ? { processedBytes: processed } : {}),
+      ...(remaining !== undefined ? { remainingBytes: remaining } : {}),
+      ...(total !== undefined ? { totalBytes: total } : {}),
+    };
+  }
+
+  abortJob(domain: string): Promise<void> {
+    return this.conn.abortJob(domain);
   }
 
   attachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void> {

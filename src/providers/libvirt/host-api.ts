@@ -3,7 +3,6 @@
  * binding (`binding-host-api.ts` implements it), so the provider reads as the operations it
  * performs, not as binding calls.
  */
-
 export interface DomainRow {
   readonly name: string;
   readonly uuid: string;
@@ -18,6 +17,7 @@ export interface DomainRow {
   readonly managedSave: boolean;
 }
 
+/** What the move asks for, whatever the driver. */
 export interface MigrateParams {
   readonly live: boolean;
   /** Data connection, e.g. `tcp://kvm2-mig.example.com` (the host's `migrationUri`). */
@@ -28,6 +28,34 @@ export interface MigrateParams {
   readonly undefineSource: boolean;
   /** Hosts see the same storage path without cluster-aware locking (the lab). */
   readonly unsafe?: boolean;
+}
+
+export type MigrationDriver = 'qemu' | 'xen';
+
+/** What is sent to libvirt for one migration. */
+export interface MigrationRequest {
+  readonly driver: MigrationDriver;
+  /** `MIGRATE_FLAGS` or'ed. */
+  readonly flags: number;
+  readonly migrateUri?: string;
+  /** Where the destination listens for the data (taken from `migrateUri` when it is an IP). */
+  readonly listenAddress?: string;
+  readonly bandwidthMiBps?: number;
+  /** Set on the source right before the job (QEMU only). */
+  readonly maxDowntimeMs?: number;
+  /** virDomainAbortJob stops this driver's migration job. */
+  readonly abortable: boolean;
+  /** What the move asked for that this driver does not take: left out, said in the outcome. */
+  readonly leftOut: readonly string[];
+}
+
+/** The domain's current job as libvirt reports it (bytes of a migration's data). */
+export interface JobProgress {
+  /** A job runs (libvirt's bounded or unbounded job types). */
+  readonly active: boolean;
+  readonly processedBytes?: number;
+  readonly remainingBytes?: number;
+  readonly totalBytes?: number;
 }
 
 export interface DeviceScope {
@@ -76,7 +104,12 @@ export interface HostApi {
     domain: string,
   ): Promise<{ readonly state: string; readonly reason: string } | undefined>;
   setAutostart(domain: string, on: boolean): Promise<void>;
-  migrate(domain: string, to: HostApi, params: MigrateParams): Promise<void>;
+  /** Runs the migration job until libvirt ends it (done, failed or aborted). */
+  migrate(domain: string, to: HostApi, request: MigrationRequest): Promise<void>;
+  /** The domain's current job; inactive when none runs (or the domain is not here). */
+  jobProgress(domain: string): Promise<JobProgress>;
+  /** Aborts the domain's current job (a migration rolls back: the guest stays on the source). */
+  abortJob(domain: string): Promise<void>;
   attachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;
   detachDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;
   updateDevice(domain: string, xml: string, scope: DeviceScope): Promise<void>;

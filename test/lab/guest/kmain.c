@@ -7,6 +7,10 @@
  * Command line (libvirt <cmdline>): `fill=N` writes a non-zero pattern over N MiB of RAM above
  * the kernel at boot, so a live migration has N MiB to carry (QEMU skips zero pages): at a
  * bandwidth of 1 MiB/s it lasts about N seconds, long enough to watch, time out or abort.
+ * `diskwrite=S` writes one sector to the primary IDE master (ATA PIO, LBA 0) once the counter
+ * reaches S seconds, printing `disk write` before and `disk written` / `disk error` after: with
+ * a disk whose writes fail and `werror` set to stop, QEMU pauses the guest on that write, which
+ * libvirt reports as `paused (ioerror)` (a real I/O-error pause, see test/lab/guest-xml.ts).
  */
 typedef unsigned char u8;
 typedef unsigned short u16;
@@ -17,6 +21,7 @@ typedef unsigned int u32;
 #define PIT_INPUT_HZ 1193182
 
 static inline void outb(u16 port, u8 value) { __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port)); }
+static inline void outw(u16 port, u16 value) { __asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port)); }
 static inline u8 inb(u16 port) {
   u8 value;
   __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
@@ -120,22 +125,22 @@ struct multiboot_info {
 
 #define FILL_START 0x200000u /* 2 MiB: above the kernel (loaded at 1 MiB) and its stack */
 
-/* `fill=N` from the command line, 0 when absent. */
-static u32 fill_mib(const struct multiboot_info *mbi) {
-  if ((mbi->flags & 4u) == 0 || mbi->cmdline == 0) return 0;
-  const char *s = (const char *)mbi->cmdline;
-  for (; *s; s++) {
-    if (s[0] == 'f' && s[1] == 'i' && s[2] == 'l' && s[3] == 'l' && s[4] == '=') {
-      u32 n = 0;
-      for (s += 5; *s >= '0' && *s <= '9'; s++) n = n * 10 + (u32)(*s - '0');
-      return n;
-    }
+/* The number after `key` (e.g. "fill=") on the command line, `absent` when it is not there. */
+static u32 cmdline_u32(const struct multiboot_info *mbi, const char *key, u32 absent) {
+  if ((mbi->flags & 4u) == 0 || mbi->cmdline == 0) return absent;
+  for (const char *s = (const char *)mbi->cmdline; *s; s++) {
+    const char *k = key, *p = s;
+    while (*k && *p == *k) k++, p++;
+    if (*k != 0 || (s != (const char *)mbi->cmdline && s[-1] != ' ')) continue;
+    u32 n = 0;
+    for (; *p >= '0' && *p <= '9'; p++) n = n * 10 + (u32)(*p - '0');
+    return n;
   }
-  return 0;
+  return absent;
 }
 
 static void fill_memory(const struct multiboot_info *mbi) {
-  u32 mib = fill_mib(mbi);
+  u32 mib = cmdline_u32(mbi, "fill=", 0);
   if (mib == 0) return;
   u32 end = FILL_START + mib * 0x100000u;
   /* Never past the RAM the loader reported (mem_upper: KiB above 1 MiB). */
@@ -149,10 +154,50 @@ static void fill_memory(const struct multiboot_info *mbi) {
   serial_puts(" MiB\n");
 }
 
+#define ATA 0x1F0 /* primary IDE channel: data, …, drive/head (+6), status/command (+7) */
+#define ATA_BSY 0x80
+#define ATA_DRQ 0x08
+#define ATA_ERR 0x01
+
+/* Status once BSY is clear, or 0xFF after ~a second of polling (no drive answers). */
+static u8 ata_idle(void) {
+  for (u32 i = 0; i < 2000000u; i++) {
+    u8 status = inb(ATA + 7);
+    if ((status & ATA_BSY) == 0) return status;
+  }
+  return 0xFF;
+}
+
+/* One sector of PIO WRITE SECTORS to LBA 0 of the master. A drive that fails the write either
+ * sets ERR (werror=report) or never completes because QEMU stopped the VM (werror=stop). */
+static void disk_write(void) {
+  serial_puts("disk write\n");
+  outb(ATA + 6, 0xE0); /* master, LBA mode, LBA bits 24-27 = 0 */
+  u8 status = ata_idle();
+  if (status == 0xFF || status == 0) {
+    serial_puts("disk absent\n");
+    return;
+  }
+  outb(ATA + 2, 1); /* sector count */
+  outb(ATA + 3, 0);
+  outb(ATA + 4, 0);
+  outb(ATA + 5, 0);
+  outb(ATA + 7, 0x30); /* WRITE SECTORS */
+  status = ata_idle();
+  if ((status & ATA_DRQ) == 0) {
+    serial_puts("disk error\n");
+    return;
+  }
+  for (int i = 0; i < 256; i++) outw(ATA, 0xA55A);
+  status = ata_idle();
+  serial_puts((status & (ATA_ERR | ATA_BSY)) != 0 ? "disk error\n" : "disk written\n");
+}
+
 void kmain(const struct multiboot_info *mbi) {
   serial_init();
   serial_puts("\nbooted\n"); /* own line: SeaBIOS may have written to COM1 before us */
   fill_memory(mbi);
+  u32 write_at = cmdline_u32(mbi, "diskwrite=", 0xFFFFFFFFu);
   idt_init();
   pic_init();
   pit_init();
@@ -165,6 +210,7 @@ void kmain(const struct multiboot_info *mbi) {
       serial_puts("uptime ");
       serial_putu(seconds);
       serial_puts("s\n");
+      if (seconds == write_at) disk_write();
     }
   }
 }

@@ -42,6 +42,15 @@ describe('diff: engine guests', () => {
     expect(holdsOf(plan)).toEqual(['vm1:site-unreachable']);
   });
 
+  it('a VM missing from the engine is a conflict (VW903), nothing is done', () => {
+    const other = observedOf({
+      rhev: { kind: 'ovirt', hosts: HOSTS, guests: [vm({ domainName: 'someone-else' })] },
+    });
+    const plan = diff(desired, other, policy());
+    expect(plan.actions).toEqual([]);
+    expect(plan.diagnostics.map((d) => d.code)).toEqual(['VW903']);
+  });
+
   it('a VM that is down is started; the engine picks the host', () => {
     const plan = diff(desired, engine(vm({})), policy());
     expect(ids(plan)).toEqual(['start:vm1']);

@@ -214,6 +214,26 @@ describe('diff: storage mappings', () => {
     );
   });
 
+  it("a target taken by a disk of the guest's own definition is a conflict (VW906)", () => {
+    const d = desiredOf({ guests: [db], storage: [mapping([disk('sdb', vol('db1-data', 1))])] });
+    const own: ObservedDisk = {
+      target: 'sdb',
+      bus: 'scsi',
+      device: 'disk',
+      source: '/srv/own.img',
+    };
+    const plan = diff(
+      d,
+      world({
+        volumes: [{ pool: 'guests', name: 'db1-data', path: '/p/db1-data', capacityBytes: GIB }],
+        live: [own],
+      }),
+      policy(),
+    );
+    expect(plan.diagnostics.map((x) => x.code)).toContain('VW906');
+    expect(ids(plan).filter((id) => id.includes('attach'))).toEqual([]);
+  });
+
   it('a cold start waits for the volumes it needs', () => {
     const d = desiredOf({ guests: [db], storage: [mapping([disk('sdb', vol('db1-data', 1))])] });
     const observed = observedOf({
