@@ -14,6 +14,9 @@ const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   status: () => import('./commands/status.js'),
   watch: () => import('./commands/watch.js'),
   fence: () => import('./commands/fence.js'),
+  drain: () => import('./commands/drain.js'),
+  undrain: () => import('./commands/drain.js').then((m) => ({ command: m.undrainCommand })),
+  clear: () => import('./commands/clear.js'),
   verify: () => import('./commands/verify.js'),
 };
 
@@ -25,6 +28,9 @@ const SUMMARIES: Readonly<Record<string, string>> = {
   status: 'every guest: desired, observed state, confidence, host, reason',
   watch: 'keep it so: heal crashes, host loss (after fencing) and manifest edits',
   fence: 'manual fencing: confirm a lost host is off (list, clear)',
+  drain: 'put a host into maintenance: its guests move away',
+  undrain: 'end a drain: the host takes guests again',
+  clear: "reset a guest's failure history and FAULTED mark",
   verify: 'check the environment, one line per check',
 };
 

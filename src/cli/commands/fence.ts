@@ -1,11 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { loadDesiredOrReport } from '../load-desired.js';
 import { withProviders } from '../infrastructure.js';
 import { manifestDir } from '../shared-options.js';
-import { clearFenced, readFencing, recordFenced } from '../../state/fencing.js';
-import { stateDir } from '../../state/state-dir.js';
+import { journalOutcome, openCliState, operatorName } from '../state-store.js';
 import { observeSites } from '../../reconcile/observe.js';
 import { OvirtProvider } from '../../providers/ovirt/provider.js';
 
@@ -20,12 +20,15 @@ confirm  You have made sure HOST is powered off (or its guests are dead). Its gu
          be started on other hosts. Refused while HOST still answers: a host that answers is
          not fenced. \`virtwarden watch\` picks the confirmation up at once.
 list     The hosts confirmed fenced.
-clear    Withdraw a confirmation (done automatically when the host answers again).
+clear    Withdraw a confirmation (done automatically when an observation sees the host
+         answer again: a confirmation is valid only for the loss it answered).
+
+Confirmations and withdrawals are recorded in the journal, with the operator and the note.
 
 Options:
       --dir DIR         manifests (default ./manifests), to find the host
       --note TEXT       recorded with the confirmation (who, why)
-      --state-dir DIR   where confirmations are kept
+      --state-dir DIR   the controller state, where confirmations are kept
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
@@ -34,9 +37,9 @@ Options:
       2,
     );
     const [verb, host] = positionals;
-    const state = stateDir(io.env, values['state-dir']);
+    const state = openCliState(io, 'fence', values['state-dir']);
     if (verb === 'list') {
-      const records = await readFencing(state);
+      const records = await state.fencing();
       if (records.size === 0) io.stdout.write('No host is confirmed fenced.\n');
       for (const r of records.values()) {
         io.stdout.write(
@@ -49,12 +52,14 @@ Options:
       throw new UsageError('expected `fence confirm HOST`, `fence clear HOST` or `fence list`');
     }
     if (verb === 'clear') {
-      io.stdout.write(
-        (await clearFenced(state, host))
-          ? `Fencing confirmation for ${host} withdrawn.\n`
-          : `${host} was not confirmed fenced.\n`,
-      );
-      return 0;
+      if (!(await state.clearFenced(host))) {
+        io.stdout.write(`${host} was not confirmed fenced.\n`);
+        return 0;
+      }
+      const journal = state.journal(randomUUID());
+      journal.fenceCleared(host, 'operator', operatorName(io.env));
+      io.stdout.write(`Fencing confirmation for ${host} withdrawn.\n`);
+      return journalOutcome(io, 'fence', journal);
     }
     const dir = manifestDir(io, values.dir);
     const desired = await loadDesiredOrReport(dir, io, 'text');
@@ -100,15 +105,19 @@ Options:
       io.stdout.write(
         `The engine confirmed ${host} fenced (manual fence): its VMs may start elsewhere.\n`,
       );
-    await recordFenced(state, {
+    const user = operatorName(io.env);
+    await state.recordFenced({
       host,
       by: 'operator',
       confirmedAt: new Date().toISOString(),
+      user,
       ...(values.note !== undefined ? { note: values.note } : {}),
     });
+    const journal = state.journal(randomUUID());
+    journal.fenceConfirmed(host, user, values.note);
     io.stdout.write(
       `${host} confirmed fenced (it does not answer: ${seen?.reason ?? 'unreachable'}). Its guests may now start elsewhere.\n`,
     );
-    return 0;
+    return journalOutcome(io, 'fence', journal);
   },
 };

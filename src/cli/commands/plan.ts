@@ -7,11 +7,9 @@ import { planDocument } from '../render/plan-json.js';
 import { COMMON_OPTIONS, COMMON_USAGE, manifestDir, parseTargets } from '../shared-options.js';
 import { styleFor, seconds } from '../style.js';
 import { resolveTargets } from '../targets.js';
-import { planOnce } from '../../reconcile/session.js';
-import { defaultPolicy } from '../../reconcile/policy.js';
-import { readFencing } from '../../state/fencing.js';
-import { readVolumeInventory } from '../../state/volume-inventory.js';
-import { stateDir } from '../../state/state-dir.js';
+import { randomUUID } from 'node:crypto';
+import { observeAndPlan, policyFromState } from '../durable-plan.js';
+import { openCliState } from '../state-store.js';
 
 export const command: Command = {
   name: 'plan',
@@ -35,19 +33,24 @@ ${COMMON_USAGE}
     const desired = await loadDesiredOrReport(dir, io, format);
     if (!desired) return 1;
     const targets = resolveTargets(desired, parseTargets(values.target));
-    const state = stateDir(io.env, values['state-dir']);
-    const fenced = await readFencing(state);
+    const state = openCliState(io, 'plan', values['state-dir']);
     const policy = {
-      ...defaultPolicy(Date.now()),
+      ...(await policyFromState(state, Date.now())),
       allowRestart: values['allow-restart'] === true,
       allowDataLoss: values['allow-data-loss'] === true,
-      fencedHosts: new Set(fenced.keys()),
-      ownedVolumes: await readVolumeInventory(state),
       ...(targets ? { targets } : {}),
     };
-    const { plan, observed, observeMs } = await withProviders(desired, io, dir, (providers) =>
-      planOnce(desired, providers, policy),
+    const { plan, observed, observeMs, fencingEnded } = await withProviders(
+      desired,
+      io,
+      dir,
+      (providers) => observeAndPlan(desired, providers, state, policy),
     );
+    if (fencingEnded.length > 0) {
+      const journal = state.journal(randomUUID());
+      for (const f of fencingEnded) journal.fenceCleared(f.host, 'host-up');
+      await journal.flush();
+    }
     if (format === 'json') {
       io.stdout.write(JSON.stringify(planDocument(plan), null, 2) + '\n');
     } else {

@@ -5,11 +5,10 @@ import { loadDesiredOrReport } from '../load-desired.js';
 import { renderStatusTable, statusDocument } from '../render/status.js';
 import { manifestDir } from '../shared-options.js';
 import { styleFor } from '../style.js';
-import { defaultPolicy } from '../../reconcile/policy.js';
-import { planOnce } from '../../reconcile/session.js';
+import { randomUUID } from 'node:crypto';
 import { guestStatuses, serviceStatuses } from '../../reconcile/status.js';
-import { readFencing } from '../../state/fencing.js';
-import { stateDir } from '../../state/state-dir.js';
+import { observeAndPlan, policyFromState } from '../durable-plan.js';
+import { openCliState } from '../state-store.js';
 
 export const command: Command = {
   name: 'status',
@@ -19,7 +18,9 @@ export const command: Command = {
 Observes every site and prints one line per guest of DIR's manifests (default ./manifests):
 its desired state, the observed state (ONLINE, OFFLINE, FAULTED, UNKNOWN,
 INTENTIONAL_OFFLINE) with a confidence, the host it runs on, and the reason — including what
-virtwarden is waiting for. Services are down when any of their guests is not online.
+virtwarden is waiting for. Services are down when any of their guests is not online. It reads
+the same controller state as \`watch\` (--state-dir): FAULTED marks and failure histories,
+fencing confirmations, drained hosts.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -30,16 +31,34 @@ virtwarden is waiting for. Services are down when any of their guests is not onl
     const dir = manifestDir(io, positionals[0]);
     const desired = await loadDesiredOrReport(dir, io, format);
     if (!desired) return 1;
-    const fenced = await readFencing(stateDir(io.env, values['state-dir']));
-    const policy = { ...defaultPolicy(Date.now()), fencedHosts: new Set(fenced.keys()) };
-    const { observed, plan } = await withProviders(desired, io, dir, (p) =>
-      planOnce(desired, p, policy),
+    const state = openCliState(io, 'status', values['state-dir']);
+    const [fromState, drains] = await Promise.all([
+      policyFromState(state, Date.now()),
+      state.drains(),
+    ]);
+    const policy = { ...fromState, allowRestart: false, allowDataLoss: false };
+    const { observed, plan, fencingEnded } = await withProviders(desired, io, dir, (p) =>
+      observeAndPlan(desired, p, state, policy),
     );
-    const guests = guestStatuses(desired, observed, plan);
+    if (fencingEnded.length > 0) {
+      const journal = state.journal(randomUUID());
+      for (const f of fencingEnded) journal.fenceCleared(f.host, 'host-up');
+      await journal.flush();
+    }
+    const guests = guestStatuses(desired, observed, plan, { histories: policy.history });
     const services = serviceStatuses(desired, guests);
-    if (format === 'json')
-      io.stdout.write(JSON.stringify(statusDocument(guests, services), null, 2) + '\n');
-    else io.stdout.write(renderStatusTable(guests, services, styleFor(io.stdout, io)));
+    const drained = [...drains.values()];
+    if (format === 'json') {
+      const doc = { ...statusDocument(guests, services), drains: drained };
+      io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    } else {
+      io.stdout.write(renderStatusTable(guests, services, styleFor(io.stdout, io)));
+      for (const d of drained) {
+        io.stdout.write(
+          `host ${d.host}: drained since ${d.since} by ${d.by}${d.note ? ` — ${d.note}` : ''}\n`,
+        );
+      }
+    }
     return 0;
   },
 };

@@ -5,11 +5,17 @@
  * renders numbers and booleans as strings). GETs are retried on transient failures; actions
  * (POST) never are here: the executor re-checks observation before repeating one, so an action
  * whose effect already happened is not repeated.
+ *
+ * The login is retried too, with jittered backoff, when the SSO endpoint fails transiently (a
+ * 5xx or 429 from the engine or its proxy, a reset or refused connection, a timeout): logging in
+ * twice has no effect to repeat. Only the engine's own refusal (4xx: invalid credentials, an
+ * unknown profile) is a terminal authentication failure.
  */
 import { readFileSync } from 'node:fs';
 import got, { type Got, type Method } from 'got';
 import type { OvirtSite } from '../../model/desired.js';
-import { TerminalError } from '../../common/errors.js';
+import { backoffDelay, type BackoffPolicy } from '../../common/backoff.js';
+import { TerminalError, TransientError } from '../../common/errors.js';
 import { faultFor, networkError } from './errors.js';
 
 export type Json = Record<string, unknown>;
@@ -18,7 +24,18 @@ export interface OvirtClientOptions {
   readonly password: string;
   readonly timeoutMs?: number;
   readonly getRetries?: number;
+  /** Retries of a login that failed transiently (default 3). */
+  readonly loginRetries?: number;
+  /** Between retries of GETs and logins (default 250 ms doubling to 2 s, full jitter). */
+  readonly retryBackoff?: BackoffPolicy;
 }
+
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 2_000 };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const isTransient = (err: unknown): boolean =>
+  (err as { errorClass?: string } | null)?.errorClass === 'transient';
 
 export class OvirtClient {
   readonly api: string;
@@ -28,6 +45,8 @@ export class OvirtClient {
   private readonly user: string;
   private readonly password: string;
   private readonly getRetries: number;
+  private readonly loginRetries: number;
+  private readonly backoff: BackoffPolicy;
   private token: string | undefined;
   private basic = false;
   private loggingIn: Promise<void> | undefined;
@@ -37,6 +56,8 @@ export class OvirtClient {
     this.user = site.user;
     this.password = options.password;
     this.getRetries = options.getRetries ?? 2;
+    this.loginRetries = options.loginRetries ?? 3;
+    this.backoff = options.retryBackoff ?? RETRY_BACKOFF;
     let ca: Buffer | undefined;
     if (site.caFile !== undefined) {
       try {
@@ -70,10 +91,22 @@ export class OvirtClient {
 
   /** Log in (one login at a time: concurrent requests share it). */
   login(): Promise<void> {
-    this.loggingIn ??= this.doLogin().finally(() => {
+    this.loggingIn ??= this.loginWithRetries().finally(() => {
       this.loggingIn = undefined;
     });
     return this.loggingIn;
+  }
+
+  private async loginWithRetries(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doLogin();
+        return;
+      } catch (err) {
+        if (!isTransient(err) || attempt > this.loginRetries) throw err;
+        await sleep(backoffDelay(attempt, this.backoff, Math.random()));
+      }
+    }
   }
 
   private async doLogin(): Promise<void> {
@@ -95,6 +128,14 @@ export class OvirtClient {
     if (res.statusCode === 404) {
       this.basic = true;
       return;
+    }
+    // The engine (or the proxy in front of it) is down or restarting: an HTML error page,
+    // not a verdict on the credentials.
+    if (res.statusCode >= 500 || res.statusCode === 429) {
+      throw new TransientError(
+        'ovirt-sso-unavailable',
+        `engine login as ${this.user}: the SSO endpoint answered HTTP ${res.statusCode}`,
+      );
     }
     if (res.statusCode !== 200) {
       let why = `HTTP ${res.statusCode}`;
@@ -156,9 +197,8 @@ export class OvirtClient {
         if (res.status >= 400) throw faultFor(res.status, res.body);
         return (res.body === '' ? {} : JSON.parse(res.body)) as Json;
       } catch (err) {
-        const transient = (err as { errorClass?: string }).errorClass === 'transient';
-        if (!transient || attempt >= this.getRetries) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 250 * 2 ** attempt));
+        if (!isTransient(err) || attempt >= this.getRetries) throw err;
+        await sleep(backoffDelay(attempt + 1, this.backoff, Math.random()));
       }
     }
   }

@@ -36,6 +36,26 @@ describe('controller lock', () => {
     await second.release();
   });
 
+  it('the lock file stays (it is never removed), names its holder while held and is empty when free', async () => {
+    const first = await acquireLock(dir, 'virtwarden watch /srv/manifests');
+    const holder = JSON.parse(await readFile(first.path, 'utf8')) as Record<string, unknown>;
+    expect(holder).toEqual({ ...first.holder });
+    expect(holder).toMatchObject({ pid: process.pid, command: 'virtwarden watch /srv/manifests' });
+    await first.release();
+    await first.release(); // idempotent
+    expect(await readFile(first.path, 'utf8')).toBe('');
+  });
+
+  it('a holder that has not written who it is yet still holds the lock (an empty file is not stale)', async () => {
+    const first = await acquireLock(dir, 'virtwarden apply');
+    await writeFile(first.path, ''); // as between taking the lock and describing itself
+    const err = await acquireLock(dir, 'virtwarden watch').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockedError);
+    expect((err as LockedError).holder).toBeUndefined();
+    expect((err as LockedError).message).toContain('still recording who it is');
+    await first.release();
+  });
+
   it('takes over a lock left by a process that died', async () => {
     const child = spawn(process.execPath, ['-e', '0']);
     const deadPid = await new Promise<number>((resolve) => {
