@@ -6,7 +6,7 @@
  *   npm run build && npm run bench -- bench/ovirt.bench.ts
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { startOvirtSim, type OvirtSim } from '../src/ovirt-sim/index.js';
+import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
 import type { Desired } from '../src/model/desired.js';
 import type { Provider } from '../src/providers/provider.js';
 import { closeProviders, openProviders } from '../src/providers/registry.js';

@@ -1,12 +1,6 @@
 #!/usr/bin/env node
-// The oVirt engine simulator's launcher: the compiled TypeScript lives in dist/ (npm run build).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const main = new URL('../dist/ovirt-sim/cli.js', import.meta.url);
-if (!existsSync(fileURLToPath(main))) {
-  process.stderr.write('virtwarden-ovirt-sim: not built yet; run npm run build first\n');
-  process.exit(1);
-}
-const { main: run } = await import(main.href);
-process.exit(await run(process.argv.slice(2)));
+// The engine simulator lives in its own workspace package (packages/ovirt-sim); this forwarder
+// keeps `bin/virtwarden-ovirt-sim.js` working from the repository root, as the docs and
+// examples/ovirt-site use it. A relative path, not the package name: it works even before
+// `npm ci` has linked the workspace into node_modules.
+import '../packages/ovirt-sim/bin/virtwarden-ovirt-sim.js';

@@ -11,7 +11,7 @@ import type { Observed } from '../model/observed.js';
 import type { Action, Plan } from '../model/plan.js';
 import type { Provider } from '../providers/provider.js';
 import { diff } from '../reconcile/diff.js';
-import { effectivePlacement } from '../reconcile/effective.js';
+import { effectivePlacement } from '../common/effective-placement.js';
 import type { ActionResult } from '../reconcile/execution-report.js';
 import { instancesOf } from '../reconcile/guest-view.js';
 import {

@@ -11,7 +11,7 @@ import { guestDefinition } from '../common/guest-definition.js';
 import { guestUuid } from '../common/guest-identity.js';
 import { dependents, startDependencies, type DependencyMap } from './dependencies.js';
 import { drainedHosts } from './drained.js';
-import { effectivePlacement } from './effective.js';
+import { effectivePlacement } from '../common/effective-placement.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import { findConflicts, planDefinitions } from './guest-definitions.js';
 import { planEngineGuest } from './guest-engine.js';

@@ -1,7 +1,7 @@
 /** What every per-guest planning step needs; built once per guest by `diff`. */
 import type { Desired, Guest } from '../model/desired.js';
 import type { Observed } from '../model/observed.js';
-import type { EffectivePlacement } from './effective.js';
+import type { EffectivePlacement } from '../common/effective-placement.js';
 import type { GuestView } from './guest-view.js';
 import type { PlanBuilder } from './plan-builder.js';
 import type { GuestHistory, PlanPolicy } from './policy.js';

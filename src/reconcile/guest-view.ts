@@ -4,7 +4,7 @@
  */
 import type { Desired, Guest } from '../model/desired.js';
 import type { Observed, ObservedGuest, ObservedHost, ObservedSite } from '../model/observed.js';
-import type { EffectivePlacement } from './effective.js';
+import type { EffectivePlacement } from '../common/effective-placement.js';
 import type { GuestHistory } from './policy.js';
 
 export interface GuestView {

@@ -13,7 +13,7 @@ import {
   type ObserveHints,
   type Provider,
 } from '../providers/provider.js';
-import { effectivePlacement } from './effective.js';
+import { effectivePlacement } from '../common/effective-placement.js';
 
 /** Remembers details per domain run (uuid + libvirt domain id); `watch` drops entries on events. */
 export class DetailCache {

@@ -8,7 +8,7 @@
  * - A cold start uses the autoStart list, in order.
  * - A failover uses the placement list, in order, skipping the host that failed.
  */
-import type { EffectivePlacement } from './effective.js';
+import type { EffectivePlacement } from '../common/effective-placement.js';
 
 export type HostPredicate = (host: string) => boolean;
 

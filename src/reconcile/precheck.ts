@@ -9,7 +9,7 @@ import type { Observed } from '../model/observed.js';
 import type { Action } from '../model/plan.js';
 import type { ErrorClass } from '../common/errors.js';
 import { drainedHosts } from './drained.js';
-import { effectivePlacement } from './effective.js';
+import { effectivePlacement } from '../common/effective-placement.js';
 import { gatherGuestView, hostUsable } from './guest-view.js';
 import type { GuestHistory } from './policy.js';
 import { EMPTY_HISTORY } from './policy.js';

@@ -10,7 +10,7 @@ import type { Action, Plan } from '../model/plan.js';
 import { TerminalError } from '../common/errors.js';
 import type { Provider } from '../providers/provider.js';
 import { diff } from './diff.js';
-import { effectivePlacement } from './effective.js';
+import { effectivePlacement } from '../common/effective-placement.js';
 import type { ExecutorDeps } from './executor.js';
 import { observeSites, observeWithDetails, type DetailCache } from './observe.js';
 import type { PlanPolicy } from './policy.js';

@@ -10,7 +10,7 @@ import type { GuestState } from '../model/guest-state.js';
 import type { Observed, ObservedGuest } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { guestConditions, isReady, type Condition } from './conditions.js';
-import { effectivePlacement } from './effective.js';
+import { effectivePlacement } from '../common/effective-placement.js';
 import { gatherGuestView, type GuestView } from './guest-view.js';
 import { EMPTY_HISTORY } from './policy.js';
 

@@ -9,7 +9,7 @@ import type { Desired } from '../model/desired.js';
 import type { Action, Hold } from '../model/plan.js';
 import type { Provider } from '../providers/provider.js';
 import { diff } from '../reconcile/diff.js';
-import { effectivePlacement } from '../reconcile/effective.js';
+import { effectivePlacement } from '../common/effective-placement.js';
 import { DEFAULT_EXECUTOR_OPTIONS, execute, type ExecutorOptions } from '../reconcile/executor.js';
 import { instancesOf } from '../reconcile/guest-view.js';
 import type { PlanPolicy } from '../reconcile/policy.js';

@@ -1,7 +1,7 @@
 /** The provider contract suite against every provider we have. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startOvirtSim } from '../../src/ovirt-sim/index.js';
+import { startOvirtSim } from '@virtwarden/ovirt-sim';
 import { MemoryProvider } from '../helpers/memory-provider.js';
 import { manifestDir } from '../helpers/manifest-dir.js';
 import { openProviders } from '../../src/providers/registry.js';

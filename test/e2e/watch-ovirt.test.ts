@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startOvirtSim, type OvirtSim } from '../../src/ovirt-sim/index.js';
+import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
 import { manifestDir, type ManifestDir } from '../helpers/manifest-dir.js';
 import { WatchProcess } from '../helpers/watch-process.js';
 

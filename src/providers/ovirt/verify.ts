@@ -4,7 +4,7 @@
  * manages — two controllers must never fight over one VM.
  */
 import type { Desired, OvirtSite } from '../../model/desired.js';
-import { drPlanOf, effectivePlacement } from '../../reconcile/effective.js';
+import { drPlanOf, effectivePlacement } from '../../common/effective-placement.js';
 import { errorMessage } from '../../common/errors.js';
 import type { Check } from '../provider.js';
 import { bool, items, ref, str, type Json, type OvirtClient } from './client.js';

@@ -4,7 +4,7 @@
  * on start), then started — and the VM boots with it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startOvirtSim, type OvirtSim } from '../../../src/ovirt-sim/index.js';
+import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
 import type { Provider } from '../../../src/providers/provider.js';
 import { closeProviders, openProviders } from '../../../src/providers/registry.js';
 import { DEFAULT_EXECUTOR_OPTIONS, execute } from '../../../src/reconcile/executor.js';

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/main.js';
-import { startOvirtSim, type OvirtSim } from '../../../src/ovirt-sim/index.js';
+import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
 import type { Desired } from '../../../src/model/desired.js';
 import type { OvirtProvider } from '../../../src/providers/ovirt/provider.js';
 import type { Provider } from '../../../src/providers/provider.js';

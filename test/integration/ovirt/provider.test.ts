@@ -4,7 +4,7 @@
  * a lost response after the engine acted, a VM hung in wait_for_launch) without duplicates.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startOvirtSim, type OvirtSim } from '../../../src/ovirt-sim/index.js';
+import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
 import type { Desired } from '../../../src/model/desired.js';
 import type { Provider } from '../../../src/providers/provider.js';
 import { closeProviders, openProviders } from '../../../src/providers/registry.js';

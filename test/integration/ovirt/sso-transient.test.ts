@@ -5,7 +5,7 @@
  * the engine's own refusal of the credentials is a terminal authentication failure.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startOvirtSim, type OvirtSim } from '../../../src/ovirt-sim/index.js';
+import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
 import type { OvirtSite } from '../../../src/model/desired.js';
 import { OvirtClient } from '../../../src/providers/ovirt/client.js';
 import { VirtwardenError } from '../../../src/common/errors.js';

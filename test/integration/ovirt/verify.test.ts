@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runCli } from '../../../src/cli/main.js';
-import { startOvirtSim, type OvirtSim } from '../../../src/ovirt-sim/index.js';
+import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
 import { captureIo } from '../../helpers/cli-io.js';
 import { manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { OvirtSim } from '../../../src/ovirt-sim/index.js';
+import type { OvirtSim } from '../src/index.js';
 import { call, getXml, list, startTestSim, text, xml } from './helpers.js';
 
 let sim: OvirtSim;

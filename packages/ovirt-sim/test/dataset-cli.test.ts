@@ -3,14 +3,14 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startFromCli } from '../../../src/ovirt-sim/cli.js';
+import { startFromCli } from '../src/cli.js';
 import {
   buildState,
   demoDataset,
   OvirtSimError,
   startOvirtSim,
   type OvirtSim,
-} from '../../../src/ovirt-sim/index.js';
+} from '../src/index.js';
 import { call, getXml, list, text } from './helpers.js';
 
 let dir: string;

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { OvirtSim } from '../../../src/ovirt-sim/index.js';
+import type { OvirtSim } from '../src/index.js';
 import { ADMIN, startTestSim } from './helpers.js';
 
 const run = promisify(execFile);
-const SCRIPT = fileURLToPath(new URL('../../ovirt-sim/govirt_check.py', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./govirt_check.py', import.meta.url));
 
 interface Step {
   step: string;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { OvirtSim } from '../../../src/ovirt-sim/index.js';
+import type { OvirtSim } from '../src/index.js';
 import { action, call, getXml, ids, startTestSim, text, waitFor, watchVm, xml } from './helpers.js';
 
 let sim: OvirtSim;

@@ -7,7 +7,7 @@ simulator, the simulator serves what a real engine serves (docs/ovirt-sim.md).
 
 Run with the system interpreter (the pyenv python3 cannot import gi):
 
-    /usr/bin/python3 test/ovirt-sim/govirt_check.py --address 127.0.0.1:PORT \
+    /usr/bin/python3 packages/ovirt-sim/test/govirt_check.py --address 127.0.0.1:PORT \
         --ca-file /tmp/.../ca.pem --user admin@internal --password secret \
         --start-vm finance-app --stop-vm finance-web --running-vm finance-db
 

@@ -2,11 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { XMLParser } from 'fast-xml-parser';
 import got, { type OptionsOfTextResponseBody } from 'got';
-import {
-  startOvirtSim,
-  type OvirtSim,
-  type OvirtSimOptions,
-} from '../../../src/ovirt-sim/index.js';
+import { startOvirtSim, type OvirtSim, type OvirtSimOptions } from '../src/index.js';
 
 export const ADMIN = { name: 'admin@internal', password: 'secret' };
 
