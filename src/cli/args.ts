@@ -1,6 +1,6 @@
 /**
  * Flag parsing for the commands: node's parseArgs, strict, with errors turned into
- * `UsageError` (exit 2 with a one-line explanation) instead of exceptions with stacks.
+ * `UsageError` (exit 64 with a one-line explanation) instead of exceptions with stacks.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';

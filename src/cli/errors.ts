@@ -1,6 +1,6 @@
 /**
  * Errors the CLI knows how to print. `UsageError` is the user's mistake on the command line
- * (exit 2 after a one-line explanation); anything else that reaches `main.ts` is our bug.
+ * (exit 64 after a one-line explanation); anything else that reaches `main.ts` is our bug.
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

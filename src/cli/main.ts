@@ -48,11 +48,18 @@ function overview(): string {
   ].join('\n');
 }
 
+/**
+ * Exit codes: 0 success; 1 an error (nothing to plan against, an action failed, a site could not
+ * be observed); 2 only `plan --detailed-exitcode`'s "changes present"; 64 a usage error
+ * (sysexits' EX_USAGE: never 2, so a typo is not read as "changes"); 70 a bug of ours.
+ */
+export const EXIT_USAGE = 64;
+
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(overview());
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-V') {
     io.stdout.write('virtwarden 0.1.0\n');
@@ -61,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   const load = commands[name];
   if (load === undefined) {
     io.stderr.write(`virtwarden: unknown command '${name}'\n\n${overview()}`);
-    return 2;
+    return EXIT_USAGE;
   }
   try {
     const { command } = await load();
@@ -75,7 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       io.stderr.write(
         `virtwarden ${name}: ${err.message}\nRun 'virtwarden ${name} --help' for usage.\n`,
       );
-      return 2;
+      return EXIT_USAGE;
     }
     if (err instanceof VirtwardenError) {
       io.stderr.write(`virtwarden ${name}: ${err.message}\n`);

@@ -16,8 +16,15 @@
  * - Secrets never appear in anything a provider returns or throws.
  */
 import type { Desired, Guest } from '../model/desired.js';
-import type { GuestDetail, ObservedSite } from '../model/observed.js';
+import type { GuestDetail, ObservedHost, ObservedSite } from '../model/observed.js';
 import type { Action } from '../model/plan.js';
+
+/** What every provider is created with. */
+export interface ProviderOptions {
+  readonly env: NodeJS.ProcessEnv;
+  /** Directory of the manifests (relative paths in sites resolve against it). */
+  readonly manifestDir: string;
+}
 
 /** One line of `verify`: a named environment check and its result. */
 export interface Check {
@@ -98,6 +105,13 @@ export interface Provider {
    * a host that answers was a blip, never a loss.
    */
   probeHost?(host: string): Promise<boolean>;
+  /**
+   * Engine sites: an operator confirmed `host` is off; have the engine fence it manually
+   * (its VMs may then start elsewhere). Resolves with how the engine sees the host, or
+   * undefined when the engine does not know it. Refuses nothing itself: the caller checks
+   * the host does not answer.
+   */
+  fenceManually?(host: string): Promise<ObservedHost | undefined>;
   /** Start delivering events; returns a function that stops them. */
   subscribe?(listener: (event: ProviderEvent) => void): Promise<() => void>;
   close(): Promise<void>;

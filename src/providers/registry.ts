@@ -4,13 +4,9 @@
  * native binding.
  */
 import type { Desired, Site } from '../model/desired.js';
-import type { Provider } from './provider.js';
+import type { Provider, ProviderOptions } from './provider.js';
 
-export interface ProviderOptions {
-  readonly env: NodeJS.ProcessEnv;
-  /** Directory of the manifests (relative paths in sites resolve against it). */
-  readonly manifestDir: string;
-}
+export type { ProviderOptions } from './provider.js';
 
 export async function createProvider(site: Site, options: ProviderOptions): Promise<Provider> {
   switch (site.provider.kind) {

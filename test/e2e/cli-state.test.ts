@@ -100,7 +100,7 @@ describe('virtwarden drain / undrain', () => {
     );
     expect((await openStateDir(state).drains()).size).toBe(0);
     const usage = await cli(['drain']);
-    expect(usage.code).toBe(2);
+    expect(usage.code).toBe(64);
     expect(usage.err).toContain('expected the host to drain');
   });
 
@@ -177,7 +177,7 @@ describe('virtwarden clear', () => {
     const r = await cli(['clear', 'nosuch', manifests]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`no guest 'nosuch' in the manifests of ${manifests}`);
-    expect((await cli(['clear'])).code).toBe(2);
+    expect((await cli(['clear'])).code).toBe(64);
   });
 });
 

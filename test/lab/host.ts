@@ -257,7 +257,7 @@ export class LabHostProcess implements LabHost {
     const launch = await launchDaemon(this.dir, this.#params.reaperPath);
     const { reaper } = launch;
     this.#reapers.set(reaper, launch.exited);
-    void launch.exited.then(() => this.#reapers.delete(reaper));
+    launch.exited.then(() => this.#reapers.delete(reaper)).catch(() => undefined);
     try {
       const socket = path.join(this.dir, 'sock', 'libvirt-sock');
       const libvirtdPid = await waitUntilReady(launch, this.qemuUri, socket, (detail) =>

@@ -7,7 +7,6 @@ import { withProviders } from '../infrastructure.js';
 import { manifestDir } from '../shared-options.js';
 import { journalOutcome, openCliState, operatorName } from '../state-store.js';
 import { observeSites } from '../../reconcile/observe.js';
-import { OvirtProvider } from '../../providers/ovirt/provider.js';
 
 export const command: Command = {
   name: 'fence',
@@ -78,12 +77,9 @@ Options:
       }
       // An engine-managed host: find the engine that has it, and fence it manually there.
       for (const p of providers.values()) {
-        if (!(p instanceof OvirtProvider)) continue;
-        const seen = (await p.observe()).hosts.get(host);
-        if (!seen) continue;
-        if (seen.status === 'up') return { engine: true, seen };
-        await p.hostOperation(host, { kind: 'fence', type: 'manual' });
-        return { engine: true, seen };
+        if (p.fenceManually === undefined) continue;
+        const seen = await p.fenceManually(host);
+        if (seen) return { engine: true, seen };
       }
       return undefined;
     });

@@ -21,7 +21,8 @@ bring the infrastructure to the manifests, each with its reason. Changes nothing
 
 Options:
 ${COMMON_USAGE}
-      --detailed-exitcode  exit 0 = no changes, 1 = error, 2 = changes present
+      --detailed-exitcode  exit 0 = no changes, 1 = error (a site could not be
+                           observed, too), 2 = changes present; usage errors are 64
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -40,7 +41,7 @@ ${COMMON_USAGE}
       allowDataLoss: values['allow-data-loss'] === true,
       ...(targets ? { targets } : {}),
     };
-    const { plan, observed, observeMs, fencingEnded } = await withProviders(
+    const { plan, observed, observeMs, fencingEnded, unobserved } = await withProviders(
       desired,
       io,
       dir,
@@ -63,6 +64,11 @@ ${COMMON_USAGE}
       );
       io.stdout.write(renderPlanHuman(plan, style));
     }
+    // A plan made without seeing a site is not a plan of it: an error (1), whatever the flag.
+    for (const u of unobserved) {
+      io.stderr.write(`virtwarden plan: site '${u.site}' could not be observed: ${u.reason}\n`);
+    }
+    if (unobserved.length > 0) return 1;
     if (values['detailed-exitcode'] === true) return plan.actions.length > 0 ? 2 : 0;
     return 0;
   },

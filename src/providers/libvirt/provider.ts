@@ -6,7 +6,6 @@ import type { Desired, LibvirtSite } from '../../model/desired.js';
 import type { GuestDetail, ObservedSite } from '../../model/observed.js';
 import type { Action } from '../../model/plan.js';
 import { TerminalError, errorMessage } from '../../common/errors.js';
-import type { ProviderOptions } from '../registry.js';
 import {
   detailKey,
   type ActionContext,
@@ -15,6 +14,7 @@ import {
   type DetailRequest,
   type ObserveHints,
   type Provider,
+  type ProviderOptions,
   type ProviderEvent,
 } from '../provider.js';
 import * as actions from './actions.js';

@@ -20,6 +20,10 @@ export function startEventPoller(
   let last: number | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  // Errors are caught inside; the catch here is for what cannot happen, never a crash.
+  const poll = (): void => {
+    tick().catch(() => undefined);
+  };
   const tick = async (): Promise<void> => {
     try {
       if (last === undefined) {
@@ -53,11 +57,11 @@ export function startEventPoller(
       // The engine is unreachable: the periodic resync reports it; keep polling.
     }
     if (!stopped) {
-      timer = setTimeout(() => void tick(), intervalMs);
+      timer = setTimeout(poll, intervalMs);
       timer.unref();
     }
   };
-  void tick();
+  poll();
   return () => {
     stopped = true;
     clearTimeout(timer);

@@ -3,10 +3,9 @@
  * constant number of requests per observation pass, whatever the number of VMs.
  */
 import type { Desired, OvirtSite } from '../../model/desired.js';
-import type { GuestDetail, ObservedSite } from '../../model/observed.js';
+import type { GuestDetail, ObservedHost, ObservedSite } from '../../model/observed.js';
 import type { Action } from '../../model/plan.js';
 import { TerminalError } from '../../common/errors.js';
-import type { ProviderOptions } from '../registry.js';
 import type {
   ActionContext,
   ActionOutcome,
@@ -14,6 +13,7 @@ import type {
   DetailRequest,
   Provider,
   ProviderEvent,
+  ProviderOptions,
 } from '../provider.js';
 import { migrateVm, startVm, stopVm, type EngineContext } from './actions.js';
 import {
@@ -139,6 +139,14 @@ export class OvirtProvider implements Provider {
         await forceSelectSpm(this.client, id, this.engine.pollMs);
         return 'spm';
     }
+  }
+
+  /** `virtwarden fence confirm HOST` for an engine host: the engine fences it manually. */
+  async fenceManually(host: string): Promise<ObservedHost | undefined> {
+    const seen = (await this.observe()).hosts.get(host);
+    if (!seen || seen.status === 'up') return seen;
+    await this.hostOperation(host, { kind: 'fence', type: 'manual' });
+    return seen;
   }
 
   close(): Promise<void> {

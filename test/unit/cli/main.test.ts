@@ -9,9 +9,17 @@ describe('virtwarden CLI dispatcher', () => {
     expect(io.out()).toContain('validate');
   });
 
-  it('rejects an unknown command with exit 2 and names it', async () => {
+  it('rejects an unknown command with a usage exit (64, never 2) and names it', async () => {
     const io = captureIo();
-    expect(await runCli(['frobnicate'], io)).toBe(2);
+    expect(await runCli(['frobnicate'], io)).toBe(64);
     expect(io.err()).toContain("unknown command 'frobnicate'");
+  });
+});
+
+describe('exit codes for CI', () => {
+  it('a mistyped flag with --detailed-exitcode is a usage error (64), not "changes present" (2)', async () => {
+    const io = captureIo();
+    expect(await runCli(['plan', '--detailed-exitcode', '--no-such-flag'], io)).toBe(64);
+    expect(io.err()).toContain('no-such-flag');
   });
 });
