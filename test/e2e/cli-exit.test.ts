@@ -42,18 +42,22 @@ afterAll(async () => {
   await rm(state, { recursive: true, force: true });
 });
 
-const env = { VIRTWARDEN_STATE_DIR: state, VW_EXIT_TEST_PASSWORD: 'x', NO_COLOR: '1' };
+const env = (): Record<string, string> => ({
+  VIRTWARDEN_STATE_DIR: state,
+  VW_EXIT_TEST_PASSWORD: 'x',
+  NO_COLOR: '1',
+});
 
 describe('exit codes with an unreachable engine', () => {
   it('plan --detailed-exitcode exits 1, naming the site', async () => {
-    const io = captureIo({ env });
+    const io = captureIo({ env: env() });
     expect(await runCli(['plan', md.dir, '--detailed-exitcode'], io)).toBe(1);
     expect(io.err()).toContain("site 'rhev' could not be observed");
     expect(io.out()).toContain('site-unreachable');
   }, 60_000);
 
   it('status shows its guests UNKNOWN with confidence 0, not OFFLINE and converged', async () => {
-    const io = captureIo({ env });
+    const io = captureIo({ env: env() });
     await runCli(['status', md.dir, '-o', 'json'], io);
     const doc = JSON.parse(io.out()) as {
       guests: { guest: string; state: string; confidence: number; converged: boolean }[];
