@@ -89,7 +89,7 @@ describe('virtwarden validate', () => {
 
   it('rejects an unknown output format as a usage error', async () => {
     const io = captureIo({ cwd: REPO });
-    expect(await runCli(['validate', 'examples/rhev-dr', '-o', 'yaml'], io)).toBe(2);
+    expect(await runCli(['validate', 'examples/rhev-dr', '-o', 'yaml'], io)).toBe(64);
     expect(io.err()).toContain("unknown output format 'yaml'");
   });
 });
