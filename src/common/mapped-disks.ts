@@ -1,12 +1,14 @@
 /**
- * Storage mappings → the disks a guest must have, as libvirt `<disk>` elements. Pure, shared by
- * the planner (to compare and hash) and the libvirt provider (to define and hot-plug).
+ * Storage mappings → the disks a guest must have (pure, structured: the libvirt provider
+ * renders them as `<disk>` elements). Shared by the planner (to compare and hash) and the
+ * providers (to define and hot-plug).
  *
  * Every mapped disk carries a user alias `ua-vw-<target>`: the mark by which virtwarden knows a
  * disk is one it maps (and may detach when its mapping goes), leaving disks of the guest's own
  * definition alone.
  */
 import type { Desired, DiskSource, Guest, MappedDisk, StorageMapping } from '../model/desired.js';
+import type { DiskSpec } from '../model/plan.js';
 
 export const VW_ALIAS_PREFIX = 'ua-vw-';
 
@@ -19,7 +21,7 @@ export interface DesiredDisk {
   /** The host path (block devices) or `pool/volume`. */
   readonly sourceText: string;
   readonly alias: string;
-  readonly xml: string;
+  readonly spec: DiskSpec;
   readonly disk: MappedDisk;
 }
 
@@ -36,36 +38,21 @@ export function sourcePath(source: DiskSource): string {
   }
 }
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;');
-
-export function diskXml(m: StorageMapping, d: MappedDisk): string {
-  const bus = m.controller === 'virtio-scsi' ? 'scsi' : 'virtio';
-  const device = d.passthrough ? 'lun' : 'disk';
-  const alias = `${VW_ALIAS_PREFIX}${d.target}`;
-  const cache = d.cache === 'default' ? '' : ` cache='${d.cache}'`;
-  const src = d.source;
-  const volume = src.kind === 'volume';
-  // Block devices are raw. For a pool volume this is the format virtwarden creates it with (a
-  // qcow2 overlay of a golden image, else raw); the provider presents an existing volume in the
-  // format its host reports (providers/libvirt/host-disks.ts), never in an assumed one.
-  const format = src.kind === 'volume' && src.backingVolume !== undefined ? 'qcow2' : 'raw';
-  const source =
-    src.kind === 'volume'
-      ? `<source pool='${esc(src.pool)}' volume='${esc(src.name)}'/>`
-      : `<source dev='${esc(sourcePath(src))}'/>`;
-  return [
-    // What lets a LUN's SCSI commands through unfiltered depends on the host's libvirt: the
-    // provider adds it (sgio or rawio, providers/libvirt/host-disks.ts).
-    `<disk type='${volume ? 'volume' : 'block'}' device='${device}'>`,
-    `<driver name='qemu' type='${format}'${cache}/>`,
-    source,
-    `<target dev='${esc(d.target)}' bus='${bus}'/>`,
-    d.shareable ? '<shareable/>' : '',
-    d.readOnly ? '<readonly/>' : '',
-    `<alias name='${esc(alias)}'/>`,
-    '</disk>',
-  ].join('');
+export function diskSpec(m: StorageMapping, d: MappedDisk): DiskSpec {
+  return {
+    target: d.target,
+    bus: m.controller === 'virtio-scsi' ? 'scsi' : 'virtio',
+    device: d.passthrough ? 'lun' : 'disk',
+    source: d.source,
+    readOnly: d.readOnly,
+    shareable: d.shareable,
+    cache: d.cache,
+    alias: `${VW_ALIAS_PREFIX}${d.target}`,
+    // A pool volume virtwarden creates is a qcow2 overlay of its golden image, else raw; an
+    // existing volume is presented in the format its host reports (the provider reads it).
+    createFormat:
+      d.source.kind === 'volume' && d.source.backingVolume !== undefined ? 'qcow2' : 'raw',
+  };
 }
 
 const byGuest = new WeakMap<Desired, ReadonlyMap<string, StorageMapping[]>>();
@@ -86,17 +73,20 @@ export function mappingsOf(desired: Desired, guest: Guest): StorageMapping[] {
 
 export function desiredDisks(desired: Desired, guest: Guest): DesiredDisk[] {
   return mappingsOf(desired, guest).flatMap((m) =>
-    m.disks.map((d) => ({
-      mapping: m.name,
-      target: d.target,
-      bus: m.controller === 'virtio-scsi' ? ('scsi' as const) : ('virtio' as const),
-      device: d.passthrough ? ('lun' as const) : ('disk' as const),
-      source: d.source,
-      sourceText:
-        d.source.kind === 'volume' ? `pool ${sourcePath(d.source)}` : sourcePath(d.source),
-      alias: `${VW_ALIAS_PREFIX}${d.target}`,
-      xml: diskXml(m, d),
-      disk: d,
-    })),
+    m.disks.map((d) => {
+      const spec = diskSpec(m, d);
+      return {
+        mapping: m.name,
+        target: d.target,
+        bus: spec.bus,
+        device: spec.device,
+        source: d.source,
+        sourceText:
+          d.source.kind === 'volume' ? `pool ${sourcePath(d.source)}` : sourcePath(d.source),
+        alias: spec.alias,
+        spec,
+        disk: d,
+      };
+    }),
   );
 }

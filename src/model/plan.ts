@@ -17,6 +17,7 @@
  * person can see what virtwarden is waiting for (fencing, a dependency, an operator).
  */
 import type { Diagnostic } from './diagnostic.js';
+import type { DiskCache, DiskSource } from './desired.js';
 import type { DefinitionChange } from './observed.js';
 
 export type ActionKind =
@@ -60,6 +61,32 @@ export type ActionReason =
   | 'host-lost'
   | 'migration-failed';
 
+/**
+ * A mapped disk as the plan carries it: what is mapped, not how a hypervisor writes it (the
+ * provider renders it: libvirt's `<disk>` lives in the libvirt provider).
+ */
+export interface DiskSpec {
+  readonly target: string;
+  readonly bus: 'virtio' | 'scsi';
+  /** `lun`: SCSI passthrough of the whole device. */
+  readonly device: 'disk' | 'lun';
+  readonly source: DiskSource;
+  readonly readOnly: boolean;
+  readonly shareable: boolean;
+  readonly cache: DiskCache;
+  /** virtwarden's mark on the disk (`ua-vw-<target>`). */
+  readonly alias: string;
+  /** The format a pool volume is created with when it does not exist yet. */
+  readonly createFormat: 'raw' | 'qcow2';
+}
+
+/** A pool volume virtwarden creates: plain raw, or a qcow2 overlay of a golden image. */
+export interface VolumeCreate {
+  readonly capacityBytes: number;
+  readonly format: 'raw' | 'qcow2';
+  readonly backing?: { readonly path: string; readonly format: string };
+}
+
 export interface DiskChange {
   readonly target: string;
   readonly bus: 'virtio' | 'scsi';
@@ -67,13 +94,13 @@ export interface DiskChange {
   readonly source: string;
   /** Apply to the running guest too (hot-plug) and not only to its saved definition. */
   readonly live: boolean;
-  /** The libvirt `<disk>` element to attach, detach or update. */
-  readonly xml?: string;
-  /** For volume actions: the pool, name, the volume XML to create, or the size to grow to. */
+  /** The disk to attach, detach or update. */
+  readonly spec?: DiskSpec;
+  /** For volume actions: the pool, name, what to create, or the size to grow to. */
   readonly volume?: {
     readonly pool: string;
     readonly name: string;
-    readonly xml?: string;
+    readonly create?: VolumeCreate;
     readonly capacityBytes?: number;
   };
 }

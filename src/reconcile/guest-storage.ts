@@ -12,17 +12,17 @@ import type { ObservedGuest, ObservedHost } from '../model/observed.js';
 import type { GuestContext } from './guest-context.js';
 import { siteOfHost } from './guest-definitions.js';
 import { hostOf } from './guest-view.js';
-import { GIB_BYTES, gib, volumeXml } from './volume-xml.js';
+import { GIB_BYTES, gib, volumeCreate } from './volume-create.js';
 
 const ours = (alias: string | undefined): boolean => alias?.startsWith(VW_ALIAS_PREFIX) === true;
 
-function disk(d: DesiredDisk, live: boolean, xml?: string) {
+function disk(d: DesiredDisk, live: boolean, withSpec = false) {
   return {
     target: d.target,
     bus: d.bus,
     source: d.sourceText,
     live,
-    ...(xml !== undefined ? { xml } : {}),
+    ...(withSpec ? { spec: d.spec } : {}),
   };
 }
 
@@ -94,7 +94,7 @@ export function planVolumes(
           after: `${gib(src.capacityGiB !== undefined ? src.capacityGiB * GIB_BYTES : (golden?.capacityBytes ?? 0))} volume`,
           disk: {
             ...disk(d, false),
-            volume: { pool: src.pool, name: src.name, xml: volumeXml(src, golden) },
+            volume: { pool: src.pool, name: src.name, create: volumeCreate(src, golden) },
           },
         }),
       );
@@ -163,7 +163,7 @@ export function planLiveDisks(
         why: `${d.sourceText} is mapped as ${d.target} (${d.mapping}) but not attached: hot-plugged, live and persistent`,
         before: 'not attached',
         after: `${d.target} attached`,
-        disk: disk(d, true, d.xml),
+        disk: disk(d, true, true),
         dependsOn: [...creates],
       });
       continue;

@@ -79,7 +79,7 @@ async function hotplug(guest: string, target: string): Promise<void> {
   const d = g ? desiredDisks(site.desired, g).find((x) => x.target === target) : undefined;
   if (!d) throw new Error(`no mapped disk ${target}`);
   await site.act('attach-disk', guest, 'h1', {
-    disk: { target, bus: d.bus, source: d.sourceText, live: true, xml: d.xml },
+    disk: { target, bus: d.bus, source: d.sourceText, live: true, spec: d.spec },
   });
 }
 

@@ -17,6 +17,7 @@ import { TerminalError, TransientError } from '../../common/errors.js';
 import type { ActionOutcome } from '../provider.js';
 import type { HostLookup } from './actions.js';
 import { encodeBaseline } from './definition-baseline.js';
+import { definitionXml } from './definition-xml.js';
 import { forHost } from './host-disks.js';
 import { OWNER_NS, OWNER_PREFIX, ownershipMetadata, prepareDefinition } from './domain-xml.js';
 
@@ -36,7 +37,11 @@ export async function define(
     baseHash: def.baseHash,
     mappedDisks: desiredDisks(desired, guest).length,
   };
-  const xml = prepareDefinition(def.xml, { name: guest.domainName, uuid: guestUuid(guest), owner });
+  const xml = prepareDefinition(definitionXml(desired, guest) ?? guest.definition.xml, {
+    name: guest.domainName,
+    uuid: guestUuid(guest),
+    owner,
+  });
   const link = links.link(a.host);
   const hostXml = await forHost(link, xml);
   await link.call('define', (api) => api.defineXml(hostXml));

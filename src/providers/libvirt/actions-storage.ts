@@ -10,12 +10,13 @@ import type { Action } from '../../model/plan.js';
 import { TerminalError, TransientError, WaitingError } from '../../common/errors.js';
 import type { ActionContext, ActionOutcome } from '../provider.js';
 import type { HostLookup } from './actions.js';
+import { diskXml, volumeXml } from './disk-render.js';
 import { parseDisks } from './disk-xml.js';
 import { forHost } from './host-disks.js';
 import { mapDomainState } from './state-map.js';
 import { waitUntil } from './wait.js';
 
-function volumeOf(a: Action): { pool: string; name: string; xml?: string; capacityBytes?: number } {
+function volumeOf(a: Action): NonNullable<NonNullable<Action['disk']>['volume']> {
   const v = a.disk?.volume;
   if (!v) throw new TerminalError('bad-action', `${a.id}: no volume`);
   return v;
@@ -27,11 +28,12 @@ export async function createVolume(
   a: Action,
 ): Promise<ActionOutcome> {
   const v = volumeOf(a);
-  if (v.xml === undefined) throw new TerminalError('bad-action', `${a.id}: no volume XML`);
+  const create = v.create;
+  if (create === undefined) throw new TerminalError('bad-action', `${a.id}: nothing to create`);
   const link = links.link(a.host);
   const path = await link.call(
     'create volume',
-    (api) => api.createVolume(v.pool, v.xml ?? ''),
+    (api) => api.createVolume(v.pool, volumeXml(v.name, create)),
     300_000,
   );
   await Promise.all(
@@ -68,9 +70,9 @@ export async function attachDisk(
   guest: Guest,
 ): Promise<ActionOutcome> {
   const d = a.disk;
-  if (d?.xml === undefined) throw new TerminalError('bad-action', `${a.id}: no disk XML`);
+  if (d?.spec === undefined) throw new TerminalError('bad-action', `${a.id}: no disk`);
   const link = links.link(a.host);
-  const xml = await forHost(link, d.xml);
+  const xml = await forHost(link, diskXml(d.spec));
   await link.call(
     'attach disk',
     (api) => api.attachDevice(guest.domainName, xml, { live: true, config: false }),

@@ -16,6 +16,7 @@ import type {
 } from './host-api.js';
 import { LibvirtError } from './libvirt-error.js';
 import { AFFECT } from './binding-constants.js';
+import { escapeXml } from '../../common/xml-text.js';
 
 const isTestDriver = (uri: string): boolean => /^test(\+[a-z]+)?:/i.test(uri);
 
@@ -202,7 +203,7 @@ class BindingHostApi implements HostApi {
 
   async listDirectory(dir: string): Promise<readonly string[] | undefined> {
     const name = `vw-probe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const esc = dir.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const esc = escapeXml(dir);
     try {
       await this.conn.createPool(
         `<pool type='dir'><name>${name}</name><target><path>${esc}</path></target></pool>`,

@@ -16,6 +16,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { OWNER_NS } from './domain-xml.js';
+import { escapeXml } from '../../common/xml-text.js';
 
 export interface XmlNode {
   readonly tag: string;
@@ -102,9 +103,8 @@ export function normalizeDefinition(xml: string): XmlNode {
   return clean({ ...domain, attrs, children }, []);
 }
 
-const escText = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const escAttr = (s: string): string => escText(s).replace(/'/g, '&apos;');
+const escText = escapeXml;
+const escAttr = escapeXml;
 
 /** Compact XML of a node (attributes in sorted order, single quotes as libvirt writes them). */
 export function serializeNode(n: XmlNode): string {

@@ -6,6 +6,7 @@
 import XMLBuilder from 'fast-xml-builder';
 import { XMLParser } from 'fast-xml-parser';
 import type { Ownership } from '../../model/observed.js';
+import { escapeXml } from '../../common/xml-text.js';
 
 /** XML namespace of virtwarden's ownership element in `<metadata>`. */
 export const OWNER_NS = 'https://virtwarden.dev/xmlns/guest/1';
@@ -24,8 +25,7 @@ const OPTIONS = {
 
 type Node = Record<string, unknown>;
 
-const escapeAttr = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+const escapeAttr = escapeXml;
 
 /**
  * The `<vw:guest …/>` element, as given to virDomainSetMetadata or put inside `<metadata>`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { diskXml } from '../../../src/common/mapped-disks.js';
+import { diskSpec } from '../../../src/common/mapped-disks.js';
+import { diskXml, volumeXml } from '../../../src/providers/libvirt/disk-render.js';
 import type { DiskSource, MappedDisk, StorageMapping } from '../../../src/model/desired.js';
 import {
   adaptDisks,
@@ -24,7 +25,7 @@ const mapping = (disks: MappedDisk[]): StorageMapping => ({
   disks,
   at,
 });
-const xmlOf = (d: MappedDisk): string => diskXml(mapping([d]), d);
+const xmlOf = (d: MappedDisk): string => diskXml(diskSpec(mapping([d]), d));
 
 const data = disk({ kind: 'volume', pool: 'guests', name: 'data.qcow2' }, 'sdb');
 const lun = disk({ kind: 'byId', id: 'scsi-3600a0b80' }, 'sdc', true);
@@ -66,5 +67,21 @@ describe('mapped disks as the host takes them', () => {
     expect(out.match(/rawio="yes"/g)).toHaveLength(1);
     expect(out.match(/type="qcow2"/g)).toHaveLength(1);
     expect(mappedVolumes(domain)).toEqual(['guests/data.qcow2']);
+  });
+});
+
+describe('disk and volume XML', () => {
+  it('escapes every name it writes, and renders an overlay with its backing store', () => {
+    const odd = disk({ kind: 'volume', pool: "p'o<ol", name: 'a&b' }, 'sdd');
+    expect(xmlOf(odd)).toContain("<source pool='p&apos;o&lt;ol' volume='a&amp;b'/>");
+    expect(
+      volumeXml('db1-boot', {
+        capacityBytes: 4096,
+        format: 'qcow2',
+        backing: { path: '/p/gold', format: 'qcow2' },
+      }),
+    ).toBe(
+      "<volume><name>db1-boot</name><capacity unit='bytes'>4096</capacity><target><format type='qcow2'/></target><backingStore><path>/p/gold</path><format type='qcow2'/></backingStore></volume>",
+    );
   });
 });

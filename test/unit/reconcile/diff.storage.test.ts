@@ -119,10 +119,11 @@ describe('diff: storage mappings', () => {
     ]);
     expect(depsOf(plan, 'attach-disk:db1@kvm1:sdb')).toEqual(['create-volume:db1@kvm1:sdb']);
     const create = plan.actions.find((a) => a.kind === 'create-volume');
-    expect(create?.disk?.volume?.xml).toContain(
-      "<backingStore><path>/p/gold</path><format type='qcow2'/>",
-    );
-    expect(create?.disk?.volume?.xml).toContain(`<capacity unit='bytes'>${4 * GIB}</capacity>`);
+    expect(create?.disk?.volume?.create).toEqual({
+      capacityBytes: 4 * GIB,
+      format: 'qcow2',
+      backing: { path: '/p/gold', format: 'qcow2' },
+    });
   });
 
   it('a converged mapping plans nothing', () => {

@@ -1,28 +1,27 @@
-/** The libvirt `<volume>` document for a mapped volume virtwarden creates (pure). */
+/** What to create for a mapped volume that is missing, and sizes in words (pure). */
 import type { DiskSource } from '../model/desired.js';
 import type { ObservedVolume } from '../model/observed.js';
+import type { VolumeCreate } from '../model/plan.js';
 
 const GIB = 1024 ** 3;
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * A copy-on-write qcow2 overlay of the golden image when there is one (only changed blocks are
  * stored: rapid provisioning), else a plain raw volume of the given size.
  */
-export function volumeXml(
+export function volumeCreate(
   source: Extract<DiskSource, { kind: 'volume' }>,
   golden: ObservedVolume | undefined,
-): string {
-  const capacity =
+): VolumeCreate {
+  const capacityBytes =
     source.capacityGiB !== undefined ? source.capacityGiB * GIB : (golden?.capacityBytes ?? 0);
-  const backing = golden
-    ? `<backingStore><path>${esc(golden.path)}</path><format type='${golden.format ?? 'raw'}'/></backingStore>`
-    : '';
-  return (
-    `<volume><name>${esc(source.name)}</name><capacity unit='bytes'>${capacity}</capacity>` +
-    `<target><format type='${golden ? 'qcow2' : 'raw'}'/></target>${backing}</volume>`
-  );
+  return golden
+    ? {
+        capacityBytes,
+        format: 'qcow2',
+        backing: { path: golden.path, format: golden.format ?? 'raw' },
+      }
+    : { capacityBytes, format: 'raw' };
 }
 
 export const gib = (bytes: number): string =>
