@@ -11,6 +11,7 @@ import type { Observed, ObservedGuest } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { guestConditions, isReady, type Condition } from './conditions.js';
 import { effectivePlacement } from '../common/effective-placement.js';
+import { drainedHosts } from './drained.js';
 import { gatherGuestView, type GuestView } from './guest-view.js';
 import { EMPTY_HISTORY } from './policy.js';
 
@@ -151,6 +152,49 @@ export function guestStatuses(
     });
   }
   return out;
+}
+
+export interface HostStatus {
+  readonly host: string;
+  readonly site: string;
+  /** As observed: up, unreachable (may still run guests), maintenance (engine), down. */
+  readonly status: string;
+  readonly reason?: string;
+  /** Drained: `manifest` (Site `maintenance: true`) or who ran `virtwarden drain`. */
+  readonly drained?: { readonly by: string; readonly since?: string; readonly note?: string };
+  /** A fencing confirmation is in force for it. */
+  readonly fenced: boolean;
+}
+
+/** Every host of every site, as observed, with its drain and fencing marks. */
+export function hostStatuses(
+  desired: Desired,
+  observed: Observed,
+  marks: {
+    readonly drains?: ReadonlyMap<string, { by: string; since: string; note?: string }>;
+    readonly fenced?: ReadonlySet<string>;
+  } = {},
+): HostStatus[] {
+  const out: HostStatus[] = [];
+  const manifest = drainedHosts(desired);
+  for (const site of observed.sites.values()) {
+    for (const h of site.hosts.values()) {
+      const drain = marks.drains?.get(h.name);
+      out.push({
+        host: h.name,
+        site: site.name,
+        status: h.status,
+        ...(h.reason !== undefined && h.status !== 'up' ? { reason: h.reason } : {}),
+        ...(drain
+          ? { drained: drain }
+          : manifest.has(h.name)
+            ? { drained: { by: 'manifest' } }
+            : {}),
+        fenced: marks.fenced?.has(h.name) === true,
+      });
+    }
+  }
+  return out.sort((a, b) => a.host.localeCompare(b.host));
 }
 
 function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {

@@ -22,8 +22,10 @@ import type { PlanPolicy } from '../reconcile/policy.js';
 import {
   guestStatuses,
   serviceStatuses,
+  hostStatuses,
   type ControlFacts,
   type GuestStatus,
+  type HostStatus,
 } from '../reconcile/status.js';
 import type { Journal } from '../state/journal.js';
 import { guestsByDomain } from './guest-keys.js';
@@ -193,16 +195,28 @@ export class Controller {
     for (const k of keys) this.enqueue(k, source, at);
   }
 
-  status(): { guests: GuestStatus[]; services: ReturnType<typeof serviceStatuses> } {
+  status(): {
+    guests: GuestStatus[];
+    services: ReturnType<typeof serviceStatuses>;
+    hosts: HostStatus[];
+  } {
     const desired = this.desiredNow;
     const holds = [...this.holds.values()].flat();
+    const observed = this.observer.snapshot();
     const guests = guestStatuses(
       desired,
-      this.observer.snapshot(),
+      observed,
       { actions: [], holds, diagnostics: [] },
       { histories: this.history.all(), facts: this.facts },
     );
-    return { guests, services: serviceStatuses(desired, guests) };
+    const drains = new Map(
+      [...this.drainedHosts].map((h) => [h, { by: 'virtwarden drain', since: '' }]),
+    );
+    return {
+      guests,
+      services: serviceStatuses(desired, guests),
+      hosts: hostStatuses(desired, observed, { drains, fenced: this.fencedHosts }),
+    };
   }
 
   /** The policy for a plan of `target` (or of everything). */

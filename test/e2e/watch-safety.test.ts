@@ -243,6 +243,11 @@ describe('drain and fencing', () => {
   it('`virtwarden drain h2` live-migrates its guests away; nothing starts there until undrain (item 16)', async () => {
     const r = await cli(['drain', 'h2', md.dir, '--note', 'firmware upgrade']);
     expect(r.code).toBe(0);
+    await watch.waitFor('status shows h2 drained', async () => {
+      const res = await fetch(`${watch.url}/status`);
+      const doc = (await res.json()) as { hosts: { host: string; drained?: unknown }[] };
+      return doc.hosts.find((h) => h.host === 'h2')?.drained !== undefined;
+    });
     await watch.waitFor(
       'h2 empty',
       () => runsOn('mig').join() === 'h1' && runsOn('stay').join() === 'h3',

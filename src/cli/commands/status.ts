@@ -2,11 +2,11 @@ import type { Command } from '../command.js';
 import { outputFormat, parseCommandArgs } from '../args.js';
 import { withProviders } from '../infrastructure.js';
 import { loadDesiredOrReport } from '../load-desired.js';
-import { renderStatusTable, statusDocument } from '../render/status.js';
+import { renderHostLines, renderStatusTable, statusDocument } from '../render/status.js';
 import { manifestDir } from '../shared-options.js';
 import { styleFor } from '../style.js';
 import { randomUUID } from 'node:crypto';
-import { guestStatuses, serviceStatuses } from '../../reconcile/status.js';
+import { guestStatuses, hostStatuses, serviceStatuses } from '../../reconcile/status.js';
 import { observeAndPlan, policyFromState } from '../durable-plan.js';
 import { openCliState } from '../state-store.js';
 
@@ -47,17 +47,15 @@ fencing confirmations, drained hosts.
     }
     const guests = guestStatuses(desired, observed, plan, { histories: policy.history });
     const services = serviceStatuses(desired, guests);
-    const drained = [...drains.values()];
+    const hosts = hostStatuses(desired, observed, { drains, fenced: policy.fencedHosts });
     if (format === 'json') {
-      const doc = { ...statusDocument(guests, services), drains: drained };
+      const doc = { ...statusDocument(guests, services, hosts), drains: [...drains.values()] };
       io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     } else {
-      io.stdout.write(renderStatusTable(guests, services, styleFor(io.stdout, io)));
-      for (const d of drained) {
-        io.stdout.write(
-          `host ${d.host}: drained since ${d.since} by ${d.by}${d.note ? ` — ${d.note}` : ''}\n`,
-        );
-      }
+      const style = styleFor(io.stdout, io);
+      io.stdout.write(renderStatusTable(guests, services, style));
+      const lines = renderHostLines(hosts, style);
+      if (lines !== '') io.stdout.write('\n' + lines);
     }
     return 0;
   },

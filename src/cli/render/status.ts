@@ -1,5 +1,5 @@
 /** The status table (`virtwarden status`, and after `apply`) and its JSON form. */
-import type { GuestStatus, ServiceStatus } from '../../reconcile/status.js';
+import type { GuestStatus, HostStatus, ServiceStatus } from '../../reconcile/status.js';
 import { pad, type Style } from '../style.js';
 
 function paintState(s: GuestStatus, style: Style): (x: string) => string {
@@ -58,9 +58,29 @@ export function renderStatusTable(
   return out.join('\n') + '\n';
 }
 
+/** Hosts that are not simply up and in service, one line each (nothing when all are). */
+export function renderHostLines(hosts: readonly HostStatus[], style: Style): string {
+  const lines = hosts
+    .filter((h) => h.status !== 'up' || h.drained !== undefined || h.fenced)
+    .map((h) => {
+      const parts = [h.status === 'up' ? 'up' : style.yellow(h.status)];
+      if (h.drained) {
+        const by = h.drained.by === 'manifest' ? ' (Site maintenance)' : ` by ${h.drained.by}`;
+        const since = h.drained.since ? ` since ${h.drained.since}` : '';
+        const note = h.drained.note ? ` — ${h.drained.note}` : '';
+        parts.push(style.cyan(`drained${by}${since}${note}`));
+      }
+      if (h.fenced) parts.push(style.red('fenced'));
+      if (h.reason !== undefined) parts.push(style.dim(h.reason));
+      return `host ${style.bold(h.host)}: ${parts.join(', ')}`;
+    });
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}
+
 export function statusDocument(
   guests: readonly GuestStatus[],
   services: readonly ServiceStatus[],
+  hosts?: readonly HostStatus[],
 ): Record<string, unknown> {
-  return { format_version: 1, guests, services };
+  return { format_version: 1, guests, services, ...(hosts ? { hosts } : {}) };
 }

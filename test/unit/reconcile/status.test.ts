@@ -1,11 +1,12 @@
 /** What `status` says about each guest (item 15: a stale crashed copy never speaks for it). */
 import { describe, expect, it } from '@jest/globals';
-import { guestStatuses } from '../../../src/reconcile/status.js';
+import { guestStatuses, hostStatuses } from '../../../src/reconcile/status.js';
 import {
   UP3,
   crashed,
   desiredOf,
   guest,
+  libvirtSite,
   observedOf,
   ovirtSite,
   running,
@@ -100,5 +101,43 @@ describe('guestStatuses', () => {
       EMPTY,
     );
     expect(s).toMatchObject({ state: 'ONLINE', host: 'kvm2' });
+  });
+
+  it('lists hosts with their drain (manifest or operator) and fencing marks', () => {
+    const site = libvirtSite('primary', ['kvm1', 'kvm2', 'kvm3']);
+    const provider = site.provider.kind === 'libvirt' ? site.provider : undefined;
+    const withMaintenance = {
+      ...site,
+      provider: {
+        ...(provider ?? {
+          kind: 'libvirt',
+          hosts: [],
+          keepalive: { intervalSeconds: 1, count: 3 },
+          hostLossGraceSeconds: 15,
+        }),
+        hosts: (provider?.hosts ?? []).map((h) =>
+          h.name === 'kvm3' ? { ...h, maintenance: true } : h,
+        ),
+      },
+    } as typeof site;
+    const hosts = hostStatuses(
+      desiredOf({ sites: [withMaintenance], guests: [] }),
+      observedOf({ primary: { hosts: { ...UP3, kvm2: 'unreachable' } } }),
+      {
+        drains: new Map([['kvm1', { by: 'alice', since: '2026-12-02T04:00:00Z', note: 'bios' }]]),
+        fenced: new Set(['kvm2']),
+      },
+    );
+    expect(hosts).toEqual([
+      {
+        host: 'kvm1',
+        site: 'primary',
+        status: 'up',
+        drained: { by: 'alice', since: '2026-12-02T04:00:00Z', note: 'bios' },
+        fenced: false,
+      },
+      { host: 'kvm2', site: 'primary', status: 'unreachable', fenced: true },
+      { host: 'kvm3', site: 'primary', status: 'up', drained: { by: 'manifest' }, fenced: false },
+    ]);
   });
 });
