@@ -70,7 +70,7 @@ describe('virtwarden drain / undrain', () => {
     const status = await cli(['status', manifests]);
     expect(status.code).toBe(0);
     expect(status.out).toContain(
-      `host kvm2: drained since ${record?.since ?? '?'} by alice — BIOS update`,
+      `host kvm2: up, drained by alice since ${record?.since ?? '?'} — BIOS update`,
     );
     const json = await cli(['status', manifests, '-o', 'json']);
     expect((JSON.parse(json.out) as { drains: unknown[] }).drains).toEqual([record]);
