@@ -32,6 +32,7 @@ it(
       label: 'faults-long',
       print,
       verbose: opts.verbose,
+      kinds: opts.kinds,
       keep: opts.keep,
     });
     print(summarize(result, replay));

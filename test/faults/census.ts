@@ -48,6 +48,10 @@ function readStat(pid: number): Stat | undefined {
   return { state, ppid, startTicks: start };
 }
 
+function isLive(stat: Stat | undefined): stat is Stat {
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
 function readArgv(pid: number): string[] {
   try {
     return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
@@ -69,6 +73,8 @@ export class Census {
   readonly #hosts: readonly CensusHost[];
   /** `${pid}:${startTicks}` → what its command line says (it never changes after exec). */
   readonly #identities = new Map<string, QemuIdentity>();
+  /** Pid file → the pid it held when last read. */
+  readonly #pidFiles = new Map<string, number>();
 
   constructor(hosts: readonly CensusHost[]) {
     this.#hosts = hosts;
@@ -103,17 +109,23 @@ export class Census {
         continue; // a rebooted host's /run starts empty
       }
       for (const entry of entries) {
-        if (!entry.endsWith('.pid')) continue;
+        // driver.pid is libvirtd's own.
+        if (!entry.endsWith('.pid') || entry === 'driver.pid') continue;
         const named = entry.slice(0, -'.pid'.length);
-        let pid: number;
-        try {
-          pid = Number(readFileSync(path.join(dir, entry), 'utf8').trim());
-        } catch {
-          continue;
+        const file = path.join(dir, entry);
+        // A pid file is read again only once the process it named is gone.
+        let pid = this.#pidFiles.get(file);
+        if (pid === undefined || !isLive(readStat(pid))) {
+          try {
+            pid = Number(readFileSync(file, 'utf8').trim());
+          } catch {
+            continue;
+          }
+          this.#pidFiles.set(file, pid);
         }
         if (!Number.isInteger(pid) || pid <= 1) continue;
         const stat = readStat(pid);
-        if (stat === undefined || stat.state === 'Z' || stat.state === 'X') continue;
+        if (stat === undefined || !isLive(stat)) continue;
         const id = this.#identify(pid, stat);
         // The pid file is this host's own: only a reused pid could name another process.
         if (id.guest !== named) continue;

@@ -115,7 +115,7 @@ export class Checker {
 
   tick(now = Date.now()): void {
     const fromPidFiles = this.#o.census.copies();
-    if (this.#ticks++ % 10 === 0) this.#sweep(fromPidFiles);
+    if (this.#ticks++ % 20 === 0) this.#sweep(fromPidFiles);
     const known = new Set(fromPidFiles.map((c) => c.pid));
     const extra = [...this.#swept.values()].filter((c) => !known.has(c.pid) && alive(c.pid));
     this.#latest = [...fromPidFiles, ...extra];
@@ -257,7 +257,17 @@ export class Checker {
         return;
       case 'up': {
         const sinceEnd = ep?.to === undefined ? Infinity : call.at - ep.to;
-        if (ep !== undefined && sinceEnd <= BOUNDS.fenceRaceMs && lasted >= graceMs) return;
+        if (ep !== undefined && sinceEnd <= BOUNDS.fenceRaceMs) {
+          // Decided during the loss that just ended: fine if the loss outlasted the grace.
+          if (lasted >= graceMs) return;
+          if (ep.kind !== 'daemon-restart' || ep.guestsRunning === 0) {
+            add(
+              'fenced-before-grace',
+              `${call.host} was fenced ${s(sinceEnd)} after a ${s(lasted)} ${ep.kind} ended, shorter than the grace (${String(this.#o.graceSeconds)} s)`,
+            );
+            return;
+          }
+        }
         if (ep?.kind === 'daemon-restart' && ep.guestsRunning > 0 && sinceEnd < 60_000) {
           add(
             'fenced-restarted-host',

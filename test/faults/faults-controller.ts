@@ -24,9 +24,15 @@ export function prepareWatchKill(ctx: FaultContext, p: Plan<'watch-kill'>): Prep
 }
 
 export function prepareConcurrentApply(ctx: FaultContext, p: Plan<'concurrent-apply'>): Prepared {
+  if (p.watchDown) {
+    const owner = ctx.board.reservedBy('watch');
+    if (owner !== undefined) return { skip: `watch busy (${owner})`, busy: true };
+  }
   return {
-    keys: [],
+    keys: p.watchDown ? ['watch'] : [],
     run: async () => {
+      // With watch SIGKILLed, its lock is stale: the applies race each other to take it over.
+      if (p.watchDown) await ctx.watch.kill9();
       const runs = await Promise.all(
         p.lockTimeouts.map((t) =>
           runVirtwarden(
@@ -36,6 +42,7 @@ export function prepareConcurrentApply(ctx: FaultContext, p: Plan<'concurrent-ap
           ),
         ),
       );
+      if (p.watchDown) await ctx.watch.start();
       return runs
         .map((r) => {
           if (r.timedOut) return 'timed out after 180 s';

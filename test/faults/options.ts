@@ -3,15 +3,18 @@
  *   FAULTS_SEED           seed (decimal or 0x hex); default: the caller's fixed seed
  *   FAULTS_SECONDS        seconds of faults in all (split into trials)
  *   FAULTS_TRIAL_SECONDS  seconds of faults per trial
+ *   FAULTS_KINDS          only these kinds of faults (comma-separated; default: all)
  *   FAULTS_VERBOSE=1      print every fault as it ends
  *   FAULTS_KEEP=1         keep the round's folder even without a violation
  */
 import { parseSeed } from './prng.js';
+import { parseKinds, type FaultKind } from './schedule.js';
 
 export interface EnvRound {
   readonly seed: number;
   readonly trials: number;
   readonly trialSeconds: number;
+  readonly kinds: readonly FaultKind[] | undefined;
   readonly verbose: boolean;
   readonly keep: boolean;
 }
@@ -39,6 +42,7 @@ export function roundFromEnv(
     seed: parseSeed(env.FAULTS_SEED) ?? defaults.seed,
     trials: Math.max(1, Math.round(total / trialSeconds)),
     trialSeconds,
+    kinds: parseKinds(env.FAULTS_KINDS),
     verbose: env.FAULTS_VERBOSE === '1',
     keep: env.FAULTS_KEEP === '1',
   };
@@ -53,5 +57,6 @@ export function roundTimeoutMs(r: EnvRound): number {
 
 export function replayCommand(file: string, r: EnvRound): string {
   const runner = file.startsWith('bench/') ? 'npm run bench --' : 'npm run jest --';
-  return `FAULTS_SEED=${String(r.seed)} FAULTS_SECONDS=${String(r.trials * r.trialSeconds)} FAULTS_TRIAL_SECONDS=${String(r.trialSeconds)} ${runner} ${file}`;
+  const kinds = r.kinds === undefined ? '' : `FAULTS_KINDS=${r.kinds.join(',')} `;
+  return `${kinds}FAULTS_SEED=${String(r.seed)} FAULTS_SECONDS=${String(r.trials * r.trialSeconds)} FAULTS_TRIAL_SECONDS=${String(r.trialSeconds)} ${runner} ${file}`;
 }

@@ -59,6 +59,8 @@ export class PowerDesk implements FenceScripts {
   readonly #powerOnAfterS: readonly [number, number];
   #timer: NodeJS.Timeout | undefined;
   readonly #pendingOn = new Map<string, NodeJS.Timeout>();
+  /** Called after each fence call has been answered. */
+  onCall: (call: FenceCall) => void = () => undefined;
   /** Fences being answered and power-ons; their errors are the desk's own (reported). */
   readonly tasks = new TaskSet();
 
@@ -138,6 +140,7 @@ export class PowerDesk implements FenceScripts {
     const poweredOff = await this.#board.powerOff(host, 'fence');
     call.outcome = poweredOff ? `powered off (was ${state})` : 'already off';
     reply('off');
+    this.onCall(call);
     if (poweredOff) this.#schedulePowerOn(host);
   }
 

@@ -116,6 +116,11 @@ export async function buildRig(o: {
       stopping: false,
     };
     violations.recent = () => nemesis.recent();
+    desk.onCall = (call) => {
+      log(
+        `fence call: ${call.host} (really ${call.state}${call.episode ? `, last ${call.episode.kind} since t+${((call.episode.from - t0) / 1000).toFixed(1)}s` : ''}) at t+${((call.at - t0) / 1000).toFixed(1)}s → ${call.outcome ?? '?'}`,
+      );
+    };
     nemesis.onRecord = (line) => {
       log(line);
       if (o.verbose) o.print(`  ${line}`);
@@ -123,7 +128,15 @@ export async function buildRig(o: {
     watch.onDeath = (how, stderr) => {
       violations.add({
         kind: 'watch-died',
-        detail: `watch ${how}: ${stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`,
+        detail: `watch ${how}; stderr: ${
+          stderr
+            .trim()
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .slice(-3)
+            .join(' | ')
+            .slice(0, 400) || '(nothing)'
+        }`,
       });
       // As systemd's Restart=always would: the round goes on with a new watch.
       if (!rig.stopping)

@@ -30,6 +30,7 @@ it(
       label: 'faults-ci',
       print,
       verbose: opts.verbose,
+      kinds: opts.kinds,
       keep: opts.keep,
     });
     print(summarize(result, replay));

@@ -14,7 +14,7 @@ import { HOST_LOSS_GRACE_SECONDS, RUNNING_GUESTS, STOPPED_GUESTS } from './fleet
 import type { FaultRecord } from './nemesis.js';
 import { buildRig, startRig, teardownRig, type Rig } from './rig.js';
 import type { RssReport } from './rss.js';
-import { describePlan, planTrial } from './schedule.js';
+import { describePlan, planTrial, type FaultKind } from './schedule.js';
 import { awaitRecordsGone, awaitRecovery, checkDrift, checkJournal } from './trial-checks.js';
 import type { Violation } from './violations.js';
 
@@ -30,6 +30,8 @@ export interface RoundOptions {
   readonly verbose?: boolean;
   /** Keep the round's folder even without violations. */
   readonly keep?: boolean;
+  /** Plan only these kinds of faults (all when undefined). */
+  readonly kinds?: readonly FaultKind[] | undefined;
 }
 
 export interface Recovery {
@@ -95,7 +97,7 @@ async function runTrial(
   recoveries: Recovery[],
 ): Promise<number> {
   rig.violations.trial = trial;
-  const schedule = planTrial(o.seed, trial, o.trialSeconds, firstId);
+  const schedule = planTrial(o.seed, trial, o.trialSeconds, firstId, o.kinds);
   rig.log(
     `trial ${String(trial)} schedule: ${schedule.map((f) => `#${String(f.id)}@${(f.atMs / 1000).toFixed(1)}s ${describePlan(f.plan)}`).join(', ')}`,
   );

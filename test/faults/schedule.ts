@@ -39,7 +39,12 @@ export type FaultPlan =
       readonly order: readonly string[];
       readonly keep: number;
     }
-  | { readonly kind: 'concurrent-apply'; readonly lockTimeouts: readonly number[] };
+  | {
+      readonly kind: 'concurrent-apply';
+      readonly lockTimeouts: readonly number[];
+      /** SIGKILL watch first: the applies race each other for its stale lock. */
+      readonly watchDown: boolean;
+    };
 
 export type FaultKind = FaultPlan['kind'];
 
@@ -110,21 +115,43 @@ function planOne(r: Prng, kind: FaultKind): FaultPlan {
       return {
         kind,
         lockTimeouts: Array.from({ length: r.int(2, 3) }, () => r.int(0, 10)),
+        watchDown: r.chance(0.4),
       };
   }
 }
 
-/** The faults of trial `trial` (1-based), over `seconds` seconds, ids from `firstId`. */
+/** Parse FAULTS_KINDS (`kill-qemu,freeze`): the kinds a round may plan; all when unset. */
+export function parseKinds(text: string | undefined): readonly FaultKind[] | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const all = Object.keys(FAULT_WEIGHTS) as FaultKind[];
+  const kinds = text.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(all as string[]).includes(k));
+  if (unknown.length > 0)
+    throw new Error(
+      `FAULTS_KINDS: unknown kind(s) ${unknown.join(', ')}; known: ${all.join(', ')}`,
+    );
+  return kinds as FaultKind[];
+}
+
+/**
+ * The faults of trial `trial` (1-based), over `seconds` seconds, ids from `firstId`; only
+ * `kinds` when given (another list of kinds plans another sequence).
+ */
 export function planTrial(
   seed: number,
   trial: number,
   seconds: number,
   firstId: number,
+  kinds?: readonly FaultKind[],
 ): ScheduledFault[] {
   const r = Prng.derive(seed, `trial-${String(trial)}`);
+  const weights =
+    kinds === undefined
+      ? FAULT_WEIGHTS
+      : (Object.fromEntries(kinds.map((k) => [k, FAULT_WEIGHTS[k]])) as Record<FaultKind, number>);
   const out: ScheduledFault[] = [];
   for (let t = r.uniform(0.5, 2); t < seconds; t += r.uniform(1, 5)) {
-    const kind = r.weighted(FAULT_WEIGHTS);
+    const kind = r.weighted(weights);
     out.push({
       id: firstId + out.length,
       trial,
@@ -157,6 +184,6 @@ export function describePlan(p: FaultPlan): string {
     case 'placement-edit-unreachable':
       return `placement-edit-unreachable ${p.host} (${p.via} ${String(p.seconds)}s)`;
     case 'concurrent-apply':
-      return `concurrent-apply ×${String(p.lockTimeouts.length)} lock-timeouts ${p.lockTimeouts.join('/')}s`;
+      return `concurrent-apply ×${String(p.lockTimeouts.length)} lock-timeouts ${p.lockTimeouts.join('/')}s${p.watchDown ? ' (watch killed first)' : ''}`;
   }
 }

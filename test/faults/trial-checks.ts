@@ -9,7 +9,7 @@ import { BOUNDS } from './bounds.js';
 import type { Checker } from './checker.js';
 import type { HandEdit } from './fault-context.js';
 import { FLEET, GUEST_MEMORY_MIB, RUNNING_GUESTS } from './fleet.js';
-import { unfinishedActions } from './journal-check.js';
+import { overlappingRuns, unfinishedActions } from './journal-check.js';
 import type { ViolationLog } from './violations.js';
 import type { WatchRunner } from './watch-runner.js';
 
@@ -142,7 +142,10 @@ export async function awaitRecordsGone(checker: Checker, quietAt: number): Promi
 
 const reportedJournal = new WeakMap<ViolationLog, Set<string>>();
 
-/** Report every `started` older than `olderThan` with neither `finished` nor `interrupted`. */
+/**
+ * Report every `started` older than `olderThan` with neither `finished` nor `interrupted`, and
+ * every two runs whose actions overlapped (each once per round).
+ */
 export function checkJournal(
   stateDir: string,
   violations: ViolationLog,
@@ -158,6 +161,18 @@ export function checkJournal(
     violations.add({
       kind: 'journal-unfinished',
       detail: `journal: ${u.action} started at ${u.time} (run ${u.run.slice(0, 8)}) has no finished line and no interrupted mark`,
+    });
+  }
+  for (const [a, b] of overlappingRuns(stateDir)) {
+    const key = `overlap:${[a.run, b.run].sort().join('|')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    n++;
+    const iso = (t: number): string => new Date(t).toISOString();
+    violations.add({
+      kind: 'two-controllers-acted',
+      at: b.from,
+      detail: `two controllers acted at once: run ${a.run.slice(0, 8)} ran ${a.action} from ${iso(a.from)} to ${iso(a.to)}, run ${b.run.slice(0, 8)} started ${b.action} at ${iso(b.from)}`,
     });
   }
   return n;

@@ -19,6 +19,8 @@ export const VIOLATION_KINDS = [
   'fencing-record-outlived',
   /** A journal `started` with neither `finished` nor an `interrupted` mark. */
   'journal-unfinished',
+  /** Actions of two runs (two controller processes) overlapped: the lock let two act at once. */
+  'two-controllers-acted',
   /** A hand edit of a definition was still there after the bound. */
   'drift-not-repaired',
   /** `virtwarden watch` exited without being told to. */

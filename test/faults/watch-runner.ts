@@ -134,14 +134,19 @@ export class WatchRunner {
       this.#stderr = (this.#stderr + d).slice(-4000);
     });
     this.#exited = new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
+      // 'close', not 'exit': a crashing process's last stderr lines arrive after its exit.
+      child.on('close', (code, signal) => {
         incarnation.exitedAt = Date.now();
         const how = signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`;
         if (this.#expectExit) {
           incarnation.end ??= how;
         } else {
           incarnation.end = `died on its own: ${how}`;
-          this.onDeath(how, this.#stderr);
+          const last = this.#tail
+            .slice(-3)
+            .map((l) => l.msg ?? '')
+            .join(' | ');
+          this.onDeath(`${how} (pid ${String(pid)}; last log lines: ${last})`, this.#stderr);
         }
         resolve();
       });
