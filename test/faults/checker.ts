@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { Census, QemuCopy } from './census.js';
 import { BOUNDS } from './bounds.js';
 import type { HostBoard } from './host-board.js';
+import { judgeFence } from './fence-judge.js';
 import type { FenceCall, PowerDesk } from './power-desk.js';
 import type { ViolationLog } from './violations.js';
 import type { WatchRunner } from './watch-runner.js';
@@ -222,66 +223,8 @@ export class Checker {
   }
 
   #judgeFence(call: FenceCall): void {
-    const graceMs = this.#o.graceSeconds * 1000 - BOUNDS.graceSlackMs;
-    const ep = call.episode;
-    const lasted = ep === undefined ? 0 : (ep.to ?? call.at) - ep.from;
-    const add = (
-      kind: 'fenced-restarted-host' | 'fenced-before-grace' | 'fenced-healthy-host',
-      detail: string,
-    ): void => {
-      this.#o.violations.add({ kind, host: call.host, at: call.at, detail });
-    };
-    const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-    switch (call.state) {
-      case 'off':
-        return; // already powered off: confirming it is what a fence command is for
-      case 'daemon-down':
-        if (lasted >= graceMs) return; // a restart slower than the grace is a real outage
-        if (ep !== undefined && ep.guestsRunning > 0)
-          add(
-            'fenced-restarted-host',
-            `${call.host} was fenced ${s(lasted)} into a libvirtd restart, while ${String(ep.guestsRunning)} guest(s) ran on it (grace ${String(this.#o.graceSeconds)} s)`,
-          );
-        else
-          add(
-            'fenced-before-grace',
-            `${call.host} was fenced ${s(lasted)} into a libvirtd restart (grace ${String(this.#o.graceSeconds)} s)`,
-          );
-        return;
-      case 'frozen':
-        if (lasted < graceMs)
-          add(
-            'fenced-before-grace',
-            `${call.host} was fenced after its libvirtd had been frozen for ${s(lasted)} (grace ${String(this.#o.graceSeconds)} s)`,
-          );
-        return;
-      case 'up': {
-        const sinceEnd = ep?.to === undefined ? Infinity : call.at - ep.to;
-        if (ep !== undefined && sinceEnd <= BOUNDS.fenceRaceMs) {
-          // Decided during the loss that just ended: fine if the loss outlasted the grace.
-          if (lasted >= graceMs) return;
-          if (ep.kind !== 'daemon-restart' || ep.guestsRunning === 0) {
-            add(
-              'fenced-before-grace',
-              `${call.host} was fenced ${s(sinceEnd)} after a ${s(lasted)} ${ep.kind} ended, shorter than the grace (${String(this.#o.graceSeconds)} s)`,
-            );
-            return;
-          }
-        }
-        if (ep?.kind === 'daemon-restart' && ep.guestsRunning > 0 && sinceEnd < 60_000) {
-          add(
-            'fenced-restarted-host',
-            `${call.host} was fenced ${s(sinceEnd)} after its libvirtd came back from a ${s(lasted)} restart during which ${String(ep.guestsRunning)} guest(s) kept running`,
-          );
-          return;
-        }
-        add(
-          'fenced-healthy-host',
-          `${call.host} was fenced while it answered${ep === undefined ? '' : ` (${s(sinceEnd)} after a ${s(lasted)} ${ep.kind} ended)`}`,
-        );
-        return;
-      }
-    }
+    const breach = judgeFence(call, this.#o.graceSeconds);
+    if (breach !== undefined) this.#o.violations.add({ ...breach, host: call.host, at: call.at });
   }
 
   #judgeRecords(now: number): void {

@@ -43,6 +43,17 @@ export interface Rig {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The lines of a dead process's stderr that say why: errors, criticals, signals. */
+function stderrGist(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const telling = lines.filter((l) => /error|critical|fatal|segmentation|abort/i.test(l));
+  const gist = [...new Set(telling.length > 0 ? telling : lines.slice(-3))].slice(0, 4);
+  return gist.join(' | ').slice(0, 500) || '(nothing)';
+}
+
 export async function buildRig(o: {
   readonly dir: string;
   readonly seed: number;
@@ -128,15 +139,7 @@ export async function buildRig(o: {
     watch.onDeath = (how, stderr) => {
       violations.add({
         kind: 'watch-died',
-        detail: `watch ${how}; stderr: ${
-          stderr
-            .trim()
-            .split('\n')
-            .filter((l) => l.trim() !== '')
-            .slice(-3)
-            .join(' | ')
-            .slice(0, 400) || '(nothing)'
-        }`,
+        detail: `watch ${how}; stderr: ${stderrGist(stderr)}`,
       });
       // As systemd's Restart=always would: the round goes on with a new watch.
       if (!rig.stopping)

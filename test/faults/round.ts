@@ -86,7 +86,15 @@ async function restoreAll(rig: Rig): Promise<void> {
     await rig.board.powerOn(h);
   }
   await rig.board.settled();
-  if (!rig.watch.running) await rig.watch.start();
+  // A watch that cannot start is reported (watch-died) and tried again, as systemd would.
+  for (let attempt = 1; !rig.watch.running; attempt++) {
+    try {
+      await rig.watch.start();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await sleep(2000);
+    }
+  }
 }
 
 async function runTrial(
@@ -137,14 +145,22 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
   rig.log(
     `seed ${String(o.seed)}, ${String(o.trials)} trial(s) of ${String(o.trialSeconds)} s, lab ${rig.lab.dir}\n  ${boundsText()}`,
   );
+  const aborted: string[] = [];
   try {
     await startRig(rig);
     o.print(
       `fleet up in ${((Date.now() - rig.t0) / 1000).toFixed(1)} s: ${String(RUNNING_GUESTS.length)} guests running, ${String(STOPPED_GUESTS.length)} kept stopped; round folder ${dir}`,
     );
     let nextId = 1;
-    for (let trial = 1; trial <= o.trials; trial++)
-      nextId = await runTrial(rig, o, trial, nextId, recoveries);
+    try {
+      for (let trial = 1; trial <= o.trials; trial++)
+        nextId = await runTrial(rig, o, trial, nextId, recoveries);
+    } catch (err) {
+      // The suite itself failed: say so in the summary rather than lose what was found.
+      aborted.push(
+        `round aborted in trial ${String(rig.violations.trial)}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
     rig.stopping = true;
     await rig.watch.stop();
     // watch stopped cleanly: nothing may be left in flight now.
@@ -153,6 +169,7 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
     await teardownRig(rig);
   }
   const harnessErrors = [
+    ...aborted,
     ...rig.harness.errors,
     ...rig.desk.tasks.errors,
     ...rig.nemesis.errors,
