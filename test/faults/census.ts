@@ -80,20 +80,28 @@ export class Census {
     this.#hosts = hosts;
   }
 
-  #identify(pid: number, stat: Stat): QemuIdentity {
+  /**
+   * What a process's command line says. A QEMU is remembered for good (its command line never
+   * changes after exec). Anything else only for the sweep (`trustOther`), and never when read
+   * mid-fork or mid-exec: libvirt's child before exec has libvirtd's command line, and one read
+   * during execve can come back empty, both with the QEMU's own pid and start time. (The pid
+   * files name QEMUs, so their census never trusts a "not a QEMU".)
+   */
+  #identify(pid: number, stat: Stat, trustOther: boolean): QemuIdentity {
     const key = `${String(pid)}:${String(stat.startTicks)}`;
-    let id = this.#identities.get(key);
-    if (id === undefined) {
-      const argv = readArgv(pid);
-      const isQemu = path.basename(argv[0] ?? '').startsWith('qemu-system');
-      const nameArg = argv[argv.indexOf('-name') + 1] ?? '';
-      const guest = /(?:^|,)guest=([^,]+)/.exec(nameArg)?.[1];
-      id = { guest: isQemu ? guest : undefined, incoming: argv.includes('-incoming') };
-      // A process read while libvirt was still forking it is libvirtd's child before exec
-      // (same pid and start time, another command line): never remember what it was then.
-      if (this.#identities.size > 20_000) this.#identities.clear();
-      if (path.basename(argv[0] ?? '') !== 'libvirtd') this.#identities.set(key, id);
-    }
+    const known = this.#identities.get(key);
+    if (known !== undefined && (known.guest !== undefined || trustOther)) return known;
+    const argv = readArgv(pid);
+    const isQemu = path.basename(argv[0] ?? '').startsWith('qemu-system');
+    const nameArg = argv[argv.indexOf('-name') + 1] ?? '';
+    const guest = /(?:^|,)guest=([^,]+)/.exec(nameArg)?.[1];
+    const id: QemuIdentity = {
+      guest: isQemu ? guest : undefined,
+      incoming: argv.includes('-incoming'),
+    };
+    if (this.#identities.size > 20_000) this.#identities.clear();
+    const settled = argv.length > 0 && path.basename(argv[0] ?? '') !== 'libvirtd';
+    if (id.guest !== undefined || settled) this.#identities.set(key, id);
     return id;
   }
 
@@ -126,9 +134,13 @@ export class Census {
         if (!Number.isInteger(pid) || pid <= 1) continue;
         const stat = readStat(pid);
         if (stat === undefined || !isLive(stat)) continue;
-        const id = this.#identify(pid, stat);
-        // The pid file is this host's own: only a reused pid could name another process.
-        if (id.guest !== named) continue;
+        const id = this.#identify(pid, stat, false);
+        // The pid file is this host's own: only a reused pid (or one read mid-write) could
+        // name another process; read the file again next time.
+        if (id.guest !== named) {
+          this.#pidFiles.delete(file);
+          continue;
+        }
         out.push({
           guest: named,
           host: host.name,
@@ -168,7 +180,7 @@ export class Census {
     const out: QemuCopy[] = [];
     for (const [pid, stat] of stats) {
       if (stat.state === 'Z' || stat.state === 'X') continue;
-      const id = this.#identify(pid, stat);
+      const id = this.#identify(pid, stat, true);
       if (id.guest === undefined) continue;
       const host = hostOf(stat.ppid);
       if (host === undefined) continue;
