@@ -15,6 +15,11 @@ export interface Ownership {
   readonly baseHash?: string;
   /** How many mapped disks that definition carries (their live state must be compared). */
   readonly mappedDisks?: number;
+  /**
+   * A fresh id for each define virtwarden made: a definition read back with another id was
+   * redefined by someone else in between (its baseline must not be taken from it).
+   */
+  readonly defineId?: string;
 }
 
 /** A disk as the running guest has it (from its live XML). */

@@ -8,6 +8,7 @@
  * later read tells a hand edit (`virsh edit`) from libvirt's own additions (see
  * definition-baseline.ts and definition-normal.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { Desired, Guest } from '../../model/desired.js';
 import type { Action } from '../../model/plan.js';
 import { guestDefinition } from '../../common/guest-definition.js';
@@ -17,6 +18,7 @@ import { TerminalError, TransientError } from '../../common/errors.js';
 import type { ActionOutcome } from '../provider.js';
 import type { HostLookup } from './actions.js';
 import { encodeBaseline } from './definition-baseline.js';
+import { changedSinceBaseline, readOwnership } from './definition-record.js';
 import { definitionXml } from './definition-xml.js';
 import { forHost } from './host-disks.js';
 import { OWNER_NS, OWNER_PREFIX, ownershipMetadata, prepareDefinition } from './domain-xml.js';
@@ -36,6 +38,7 @@ export async function define(
     definitionHash: def.hash,
     baseHash: def.baseHash,
     mappedDisks: desiredDisks(desired, guest).length,
+    defineId: randomUUID(),
   };
   const xml = prepareDefinition(definitionXml(desired, guest) ?? guest.definition.xml, {
     name: guest.domainName,
@@ -43,6 +46,10 @@ export async function define(
     owner,
   });
   const link = links.link(a.host);
+  // What is there now: a repair of a hand edit checks its read-back against it (below).
+  const previous = await link
+    .call('current definition', (api) => api.domainXml(guest.domainName, true))
+    .catch(() => undefined);
   const hostXml = await forHost(link, xml);
   await link.call('define', (api) => api.defineXml(hostXml));
   const rows = await link.call('list domains', (api) => api.listDomains());
@@ -52,6 +59,21 @@ export async function define(
   if (row.autostart)
     await link.call('autostart off', (api) => api.setAutostart(guest.domainName, false));
   const stored = await link.call('read back', (api) => api.domainXml(guest.domainName, true));
+  // Someone defined it too between our define and this read (an operator's `virsh edit` racing
+  // a repair): what libvirt holds is theirs, not ours. Taking it as the baseline would hide
+  // their edit for good; define again instead (the executor re-checks and retries).
+  const raced =
+    readOwnership(stored)?.defineId !== owner.defineId
+      ? ['the ownership record']
+      : previous !== undefined && readOwnership(previous)?.definitionHash === def.hash
+        ? changedSinceBaseline(previous, stored)
+        : [];
+  if (raced.length > 0) {
+    throw new TransientError(
+      'define-overwritten',
+      `'${guest.domainName}' on ${link.host.name} was redefined by someone else while virtwarden defined it (${raced.join(', ')})`,
+    );
+  }
   await link.call('record baseline', (api) =>
     api.setConfigMetadata(guest.domainName, {
       xml: ownershipMetadata(owner, encodeBaseline(stored)),

@@ -57,3 +57,22 @@ export function readDefinition(xml: string): DefinitionReading {
   }
   return { owner, baseline, ...(drift.length > 0 ? { drift } : {}) };
 }
+
+/**
+ * A define that repairs a hand edit (same manifest as before) must read back what the previous
+ * define stored — libvirt's form of the same file. What differs from the previous baseline was
+ * changed by someone else in the moment between the define and its read-back (an operator's
+ * `virsh edit` racing the repair); generated MAC addresses (a definition without one gets a new
+ * one at each define) do not count. Resolves with the changed paths (empty: clean).
+ */
+export function changedSinceBaseline(previous: string, stored: string): string[] {
+  const applied = decodeBaseline(readDefinition(previous).baseline);
+  if (applied === undefined) return [];
+  try {
+    return diffDefinitions(normalizeDefinition(applied), normalizeDefinition(stored))
+      .map((c) => c.path)
+      .filter((p) => !p.endsWith('mac/@address'));
+  } catch {
+    return [];
+  }
+}

@@ -38,6 +38,7 @@ export function ownershipElement(owner: Ownership, baseline?: string): string {
       : ` definition="${escapeAttr(owner.definitionHash)}"`) +
     (owner.baseHash === undefined ? '' : ` base="${escapeAttr(owner.baseHash)}"`) +
     (owner.mappedDisks === undefined ? '' : ` disks="${owner.mappedDisks}"`) +
+    (owner.defineId === undefined ? '' : ` define="${escapeAttr(owner.defineId)}"`) +
     (baseline === undefined ? '' : ` baseline="${escapeAttr(baseline)}"`);
   return `<${OWNER_PREFIX}:guest xmlns:${OWNER_PREFIX}="${OWNER_NS}" name="${escapeAttr(owner.guest)}"${hash}/>`;
 }
@@ -123,8 +124,10 @@ export function parseOwnership(element: string | undefined): Ownership | undefin
   const hash = attrs['@_definition'];
   const base = attrs['@_base'];
   const disks = attrs['@_disks'];
+  const defineId = attrs['@_define'];
   return {
     guest,
+    ...(defineId !== undefined ? { defineId } : {}),
     ...(disks !== undefined && /^\d+$/.test(disks) ? { mappedDisks: Number(disks) } : {}),
     ...(hash !== undefined ? { definitionHash: hash } : {}),
     ...(base !== undefined ? { baseHash: base } : {}),
