@@ -8,7 +8,12 @@ export interface BackoffPolicy {
   readonly capMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 8_000 };
+/**
+ * Reconnects to a libvirt host: capped at 2 s, because a host that answers again must be seen
+ * soon — its guests wait on it, and only a successful reconnect ends a host loss's grace. A
+ * connect to a stopped daemon costs one refused socket.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 2_000 };
 
 /** Delay before retry number `attempt` (1 = the first retry). */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: number): number {

@@ -18,6 +18,11 @@ export const BOUNDS = {
   fencingRecordMs: 45_000,
   /** A fence that arrives this soon after a real loss (of at least the grace) ended is a race, not a breach. */
   fenceRaceMs: 3_000,
+  /**
+   * A host that answered for less than this between two outages was never back for a watcher
+   * (its reconnects are at most ~2 s apart, plus the connect): the two are judged as one outage.
+   */
+  unseenUpMs: 2_500,
   /** Tolerance on the grace itself (timers, keepalive rounding). */
   graceSlackMs: 1_000,
   /** A journal `started` of the live watch may still be in flight this long. */

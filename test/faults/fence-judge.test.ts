@@ -53,6 +53,13 @@ describe('judging a fence call', () => {
     expect(kind(call('frozen', { from: T - 14_000 }))).toBeUndefined();
   });
 
+  it('a freeze right after a restart the host was back from for under a second is one outage', () => {
+    const freeze = call('frozen', { from: T - 5500 });
+    expect(kind(freeze)).toBe('fenced-before-grace');
+    expect(kind({ ...freeze, outageFrom: T - 10_300 })).toBeUndefined();
+    expect(kind({ ...freeze, outageFrom: T - 8000 })).toBe('fenced-before-grace');
+  });
+
   it('a host that answers: a race right after a long loss is fine, anything else is a breach', () => {
     expect(kind(call('up', { from: T - 14_000, to: T - 1000 }))).toBeUndefined();
     expect(kind(call('up', { from: T - 9700, to: T - 1000 }))).toBe('fenced-before-grace');

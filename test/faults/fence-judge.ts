@@ -6,7 +6,8 @@
  * - libvirtd restarting while its guests ran: `fenced-restarted-host`, also up to 60 s after
  *   the restart ended (a decision taken on the stale loss), unless the restart itself outlasted
  *   the grace (then it was a real outage);
- * - frozen, or libvirtd down, for less than the grace: `fenced-before-grace`;
+ * - frozen, or libvirtd down, for less than the grace: `fenced-before-grace` (the outage counts
+ *   from an earlier episode the host was back from only briefly, `BOUNDS.unseenUpMs`);
  * - up: `fenced-healthy-host`, except a fence right after (`BOUNDS.fenceRaceMs`) a loss that
  *   outlasted the grace — a race between the decision and the host's return.
  */
@@ -25,11 +26,14 @@ export function judgeFence(call: FenceCall, graceSeconds: number): FenceBreach |
   const grace = `grace ${String(graceSeconds)} s`;
   const ep = call.episode;
   const lasted = ep === undefined ? 0 : (ep.to ?? call.at) - ep.from;
+  // While the host is still out: the whole outage counts, including an earlier episode it
+  // never really came back from (see BOUNDS.unseenUpMs).
+  const outage = ep === undefined ? 0 : call.at - (call.outageFrom ?? ep.from);
   switch (call.state) {
     case 'off':
       return undefined;
     case 'daemon-down':
-      if (lasted >= graceMs) return undefined;
+      if (lasted >= graceMs || outage >= graceMs) return undefined;
       return ep !== undefined && ep.guestsRunning > 0
         ? {
             kind: 'fenced-restarted-host',
@@ -40,7 +44,7 @@ export function judgeFence(call: FenceCall, graceSeconds: number): FenceBreach |
             detail: `${call.host} was fenced ${s(lasted)} into a libvirtd restart (${grace})`,
           };
     case 'frozen':
-      return lasted < graceMs
+      return lasted < graceMs && outage < graceMs
         ? {
             kind: 'fenced-before-grace',
             detail: `${call.host} was fenced after its libvirtd had been frozen for ${s(lasted)} (${grace})`,

@@ -82,6 +82,24 @@ export class HostBoard {
     return this.#entry(host).episodes;
   }
 
+  /**
+   * When the outage that `ep` belongs to began: consecutive episodes whose gaps (the host up)
+   * were shorter than `gapMs` are one outage — a host that answered for less than a watcher's
+   * reconnect interval could not have been seen back.
+   */
+  outageFrom(host: string, ep: Episode, gapMs: number): number {
+    const eps = this.#entry(host).episodes;
+    let i = eps.indexOf(ep);
+    if (i < 0) return ep.from;
+    while (i > 0) {
+      const before = eps[i - 1];
+      const gap = eps[i].from - (before?.to ?? eps[i].from);
+      if (before === undefined || gap >= gapMs) break;
+      i--;
+    }
+    return eps[i]?.from ?? ep.from;
+  }
+
   /** The episode in progress on the host, if any. */
   current(host: string): Episode | undefined {
     const last = this.#entry(host).episodes.at(-1);

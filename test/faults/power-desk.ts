@@ -12,6 +12,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FenceScripts } from './fleet.js';
+import { BOUNDS } from './bounds.js';
 import type { Episode, HostBoard, HostState } from './host-board.js';
 import { Prng } from './prng.js';
 import { TaskSet } from './tasks.js';
@@ -23,6 +24,8 @@ export interface FenceCall {
   readonly state: HostState;
   /** The episode in progress then (or the last one, if the host was up). */
   readonly episode: Episode | undefined;
+  /** When the outage the episode belongs to began (earlier episodes with short gaps included). */
+  readonly outageFrom?: number;
   outcome?: string;
 }
 
@@ -130,11 +133,16 @@ export class PowerDesk implements FenceScripts {
       return;
     }
     const state = this.#board.state(host);
+    const episode = this.#board.current(host) ?? this.#board.episodes(host).at(-1);
     const call: FenceCall = {
       at: Date.now(),
       host,
       state,
-      episode: this.#board.current(host) ?? this.#board.episodes(host).at(-1),
+      episode,
+      outageFrom:
+        episode === undefined
+          ? undefined
+          : this.#board.outageFrom(host, episode, BOUNDS.unseenUpMs),
     };
     this.calls.push(call);
     const poweredOff = await this.#board.powerOff(host, 'fence');
