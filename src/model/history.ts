@@ -38,6 +38,8 @@ export interface GuestHistory {
    * cold start, not a failure; ends with that start (or when it is seen running).
    */
   readonly rearmed?: boolean;
+  /** When an action of virtwarden's on it last finished successfully (ms since epoch). */
+  readonly lastAppliedAt?: number;
 }
 
 export const EMPTY_HISTORY: GuestHistory = { restarts: [], failovers: [] };

@@ -43,6 +43,10 @@ function withoutRearm(h: GuestHistory): GuestHistory {
 
 /** An action finished successfully. */
 export function afterActionDone(h: GuestHistory, a: Action, now: number): GuestHistory {
+  return { ...ladderAfterActionDone(h, a, now), lastAppliedAt: now };
+}
+
+function ladderAfterActionDone(h: GuestHistory, a: Action, now: number): GuestHistory {
   switch (a.kind) {
     case 'start': {
       const host = a.host ?? h.lastHost;
@@ -153,6 +157,7 @@ function keepWhereabouts(h: GuestHistory): Partial<GuestHistory> {
   return {
     ...(h.lastHost !== undefined ? { lastHost: h.lastHost } : {}),
     ...(h.definedOn !== undefined ? { definedOn: h.definedOn } : {}),
+    ...(h.lastAppliedAt !== undefined ? { lastAppliedAt: h.lastAppliedAt } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import type { Observed, ObservedGuest } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { guestConditions, isReady, type Condition } from './conditions.js';
 import { effectivePlacement } from '../common/effective-placement.js';
+import { guestSpecHash } from '../common/guest-spec-hash.js';
 import { drainedHosts } from './drained.js';
 import { gatherGuestView, type GuestView } from './guest-view.js';
 import { EMPTY_HISTORY } from './policy.js';
@@ -29,6 +30,22 @@ export interface GuestStatus {
   readonly converged: boolean;
   /** Ready, Reconciling, Stalled, with reasons from `CONDITION_REASONS`. */
   readonly conditions: readonly Condition[];
+  /**
+   * The hash of the guest's manifest this status reflects: for `watch`, the one its last
+   * reconcile was made from (it differs from the manifests' while an edit waits its turn); for
+   * the CLI, the manifests it was given.
+   */
+  readonly observedHash: string;
+  /** When an action of virtwarden's on it last finished successfully (ISO 8601; durable). */
+  readonly lastAppliedAt?: string;
+  /** When `watch` last reconciled it (ISO 8601; `watch` only). */
+  readonly lastAttemptAt?: string;
+}
+
+/** A reconcile attempt of one guest by `watch`: when, and from which manifest. */
+export interface ReconcileAttempt {
+  readonly at: number;
+  readonly specHash: string;
 }
 
 /** What the controller knows about a guest beyond the plan (absent for the CLI). */
@@ -42,6 +59,7 @@ export interface ControlFacts {
 export interface StatusOptions {
   readonly histories?: ReadonlyMap<string, GuestHistory>;
   readonly facts?: ReadonlyMap<string, ControlFacts>;
+  readonly attempts?: ReadonlyMap<string, ReconcileAttempt>;
 }
 
 export interface ServiceStatus {
@@ -96,6 +114,7 @@ export function guestStatuses(
     const holds = holdsBy.get(guest.name) ?? [];
     const hold = holds[0];
     const facts = options.facts?.get(guest.name);
+    const attempt = options.attempts?.get(guest.name);
     const actions = actionsBy.get(guest.name) ?? [];
     const pendingKinds = [...(facts?.inFlight ?? []), ...actions.map((a) => a.kind)];
     const pending = pendingKinds.length > 0;
@@ -149,6 +168,11 @@ export function guestStatuses(
       reason,
       converged: isReady(conditions),
       conditions,
+      observedHash: attempt?.specHash ?? guestSpecHash(guest),
+      ...(history.lastAppliedAt !== undefined
+        ? { lastAppliedAt: new Date(history.lastAppliedAt).toISOString() }
+        : {}),
+      ...(attempt !== undefined ? { lastAttemptAt: new Date(attempt.at).toISOString() } : {}),
     });
   }
   return out;

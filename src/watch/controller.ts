@@ -13,6 +13,7 @@ import {
   TransientError,
   WaitingError,
 } from '../common/errors.js';
+import { guestSpecHash } from '../common/guest-spec-hash.js';
 import type { Desired } from '../model/desired.js';
 import type { Hold } from '../model/plan.js';
 import type { Provider, ProviderEvent } from '../providers/provider.js';
@@ -24,6 +25,7 @@ import {
   serviceStatuses,
   hostStatuses,
   type ControlFacts,
+  type ReconcileAttempt,
   type GuestStatus,
   type HostStatus,
 } from '../reconcile/status.js';
@@ -73,6 +75,8 @@ export class Controller {
   private readonly log: Logger;
   private readonly holds = new Map<string, readonly Hold[]>();
   private readonly facts = new Map<string, ControlFacts>();
+  /** Each key's last reconcile: when, and from which version of its manifest. */
+  private readonly attempts = new Map<string, ReconcileAttempt>();
   private readonly actingInARow = new Map<string, number>();
   /** When each key's last actions ended: its next run observes after that. */
   private readonly actedAt = new Map<string, number>();
@@ -207,7 +211,7 @@ export class Controller {
       desired,
       observed,
       { actions: [], holds, diagnostics: [] },
-      { histories: this.history.all(), facts: this.facts },
+      { histories: this.history.all(), facts: this.facts, attempts: this.attempts },
     );
     const drains = new Map(
       [...this.drainedHosts].map((h) => [h, { by: 'virtwarden drain', since: '' }]),
@@ -340,6 +344,9 @@ export class Controller {
     const acted = this.actedAt.get(key) ?? 0;
     const trigger = { at: t?.at ?? this.now(), source: t?.source ?? 'requeue', notBefore: 0 };
     trigger.notBefore = Math.max(trigger.at, acted);
+    const guest = this.desiredNow.guests.get(key);
+    if (guest !== undefined)
+      this.attempts.set(key, { at: this.now(), specHash: guestSpecHash(guest) });
     const result = await reconcileKey(key, trigger, {
       desired: this.desiredNow,
       providers: this.providersNow,
@@ -379,6 +386,7 @@ export class Controller {
 
   private forgetKey(key: string): void {
     this.holds.delete(key);
+    this.attempts.delete(key);
     this.facts.delete(key);
     this.actingInARow.delete(key);
     this.actedAt.delete(key);

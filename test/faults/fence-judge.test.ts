@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { judgeFence } from './fence-judge.js';
+import type { FenceCall } from './power-desk.js';
 import type { Episode, HostState } from './host-board.js';
 
 const T = 1_000_000;
-function call(state: HostState, episode?: Partial<Episode>, at = T) {
+function call(state: HostState, episode?: Partial<Episode>, at = T): FenceCall {
   return {
     at,
     host: 'h1',
@@ -25,7 +26,7 @@ function call(state: HostState, episode?: Partial<Episode>, at = T) {
           },
   };
 }
-const kind = (c: ReturnType<typeof call>): string | undefined => judgeFence(c, 10)?.kind;
+const kind = (c: FenceCall): string | undefined => judgeFence(c, 10)?.kind;
 
 describe('judging a fence call', () => {
   it('never blames the fence of a host that is off', () => {

@@ -91,11 +91,11 @@ export class HostBoard {
     const eps = this.#entry(host).episodes;
     let i = eps.indexOf(ep);
     if (i < 0) return ep.from;
-    while (i > 0) {
+    for (; i > 0; i--) {
       const before = eps[i - 1];
-      const gap = eps[i].from - (before?.to ?? eps[i].from);
-      if (before === undefined || gap >= gapMs) break;
-      i--;
+      const after = eps[i];
+      if (before === undefined || after === undefined) break;
+      if (after.from - (before.to ?? after.from) >= gapMs) break;
     }
     return eps[i]?.from ?? ep.from;
   }

@@ -139,10 +139,9 @@ export class PowerDesk implements FenceScripts {
       host,
       state,
       episode,
-      outageFrom:
-        episode === undefined
-          ? undefined
-          : this.#board.outageFrom(host, episode, BOUNDS.unseenUpMs),
+      ...(episode === undefined
+        ? {}
+        : { outageFrom: this.#board.outageFrom(host, episode, BOUNDS.unseenUpMs) }),
     };
     this.calls.push(call);
     const poweredOff = await this.#board.powerOff(host, 'fence');

@@ -4,6 +4,7 @@
  * guest is Stalled; FAULTED survives a restart of the controller and `clear` re-arms it; a
  * held guest is not Ready.
  */
+import { guestSpecHash } from '../../../src/common/guest-spec-hash.js';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -95,6 +96,20 @@ describe('watch controller (in-memory site)', () => {
         provider.runningOn('db1').join() === 'kvm1' &&
         provider.calls.filter((c) => c === 'start:db1@kvm1').length === 2,
     );
+  });
+
+  it('/status says when it last reconciled a guest and applied to it, and from which manifest', async () => {
+    const g = guest('db1');
+    const { provider, controller } = await setup(desiredOf({ sites: [site], guests: [g] }));
+    await eventually('db1 running on kvm1', () => provider.runningOn('db1').join() === 'kvm1');
+    await eventually(
+      'status has the apply',
+      () => controller.status().guests[0]?.lastAppliedAt !== undefined,
+    );
+    const s = controller.status().guests[0];
+    expect(s?.observedHash).toBe(guestSpecHash(g));
+    expect(Date.parse(s?.lastAttemptAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(s?.lastAppliedAt ?? '')).toBeLessThanOrEqual(Date.now());
   });
 
   it('a guest that keeps crashing climbs the ladder: restarts, failover, then FAULTED and left alone', async () => {
