@@ -10,7 +10,16 @@ const addon = require(
 
 const uris = process.argv[2].split(',');
 const runMs = Number(process.argv[3] ?? '20000');
-const stats = { calls: 0, failures: 0, connects: 0, connectFailures: 0, closes: 0, events: 0 };
+const stats = {
+  calls: 0,
+  failures: 0,
+  connects: 0,
+  connectFailures: 0,
+  closes: 0,
+  events: 0,
+  probes: 0,
+  probeFailures: 0,
+};
 // One link per host: the open connection, or the connect in flight.
 const links = uris.map((uri) => ({ uri, conn: undefined, opening: undefined }));
 
@@ -60,9 +69,31 @@ async function worker(i, until) {
   }
 }
 
+// Short-lived connections, as a probe before fencing makes them: opened, used once, closed
+// (their clients freed while the long-lived links' calls go on).
+async function prober(until) {
+  while (Date.now() < until) {
+    for (const uri of uris) {
+      try {
+        const c = await addon.open(uri, false);
+        stats.probes++;
+        await c.listAllDomains().catch(() => undefined);
+        await c.close();
+      } catch {
+        stats.probeFailures++;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 (async () => {
   const until = Date.now() + runMs;
-  await Promise.all(Array.from({ length: 12 }, (_, i) => worker(i, until)));
+  await Promise.all([
+    ...Array.from({ length: 12 }, (_, i) => worker(i, until)),
+    prober(until),
+    prober(until),
+  ]);
   await Promise.all(links.map((l) => l.conn?.close().catch(() => undefined)));
   process.stdout.write(`${JSON.stringify(stats)}\n`);
 })();
