@@ -11,4 +11,9 @@ if (!existsSync(fileURLToPath(main))) {
   process.exit(1);
 }
 const { runCli } = await import(main.href);
-process.exit(await runCli(process.argv.slice(2)));
+const code = await runCli(process.argv.slice(2));
+// A pipe takes large output asynchronously: exit only once what was written has left (else
+// `apply -o json | jq` of a big fleet gets cut-off JSON). A closed pipe calls back too.
+const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

@@ -88,6 +88,7 @@ void Connection::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod("setAutostart", &Connection::SetAutostart),
           InstanceMethod("getState", &Connection::GetState),
           InstanceMethod("getDomain", &Connection::GetDomain),
+          InstanceMethod("findDomain", &Connection::FindDomain),
           InstanceMethod("getMetadata", &Connection::GetMetadata),
           InstanceMethod("setMetadata", &Connection::SetMetadata),
           InstanceMethod("metadataPair", &Connection::MetadataPair),

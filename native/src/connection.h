@@ -63,6 +63,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value SetAutostart(const Napi::CallbackInfo& info);
   Napi::Value GetState(const Napi::CallbackInfo& info);
   Napi::Value GetDomain(const Napi::CallbackInfo& info);
+  Napi::Value FindDomain(const Napi::CallbackInfo& info);
   Napi::Value GetMetadata(const Napi::CallbackInfo& info);
   Napi::Value SetMetadata(const Napi::CallbackInfo& info);
   Napi::Value MetadataPair(const Napi::CallbackInfo& info);

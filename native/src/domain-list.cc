@@ -100,29 +100,60 @@ Napi::Value Connection::ListAllDomains(const Napi::CallbackInfo& info) {
 }
 
 // getDomain(ref): one domain's summary through the cheap per-domain getters.
+// Worker thread: the row's state, persistence, autostart and managed save of `d`.
+static bool ReadRow(virDomainPtr d, DomRow& row) {
+  Identify(d, row);
+  counted();
+  if (virDomainGetState(d, &row.state, &row.reason, 0) < 0) return false;
+  counted();
+  int persistent = virDomainIsPersistent(d);
+  if (persistent < 0) return false;
+  int autostart = 0;
+  counted();
+  if (virDomainGetAutostart(d, &autostart) < 0) return false;
+  counted();
+  int saved = virDomainHasManagedSaveImage(d, 0);
+  if (saved < 0) return false;
+  row.persistent = persistent == 1;
+  row.autostart = autostart != 0;
+  row.managed_save = saved == 1;
+  return true;
+}
+
 Napi::Value Connection::GetDomain(const Napi::CallbackInfo& info) {
   auto row = std::make_shared<DomRow>();
   return DomainCall(
-      this, info,
-      [row](virDomainPtr d, LambdaJob&) {
-        Identify(d, *row);
-        counted();
-        if (virDomainGetState(d, &row->state, &row->reason, 0) < 0) return false;
-        counted();
-        int persistent = virDomainIsPersistent(d);
-        if (persistent < 0) return false;
-        int autostart = 0;
-        counted();
-        if (virDomainGetAutostart(d, &autostart) < 0) return false;
-        counted();
-        int saved = virDomainHasManagedSaveImage(d, 0);
-        if (saved < 0) return false;
-        row->persistent = persistent == 1;
-        row->autostart = autostart != 0;
-        row->managed_save = saved == 1;
-        return true;
-      },
+      this, info, [row](virDomainPtr d, LambdaJob&) { return ReadRow(d, *row); },
       [row](Napi::Env env, LambdaJob&) { return RowToObject(env, *row); });
+}
+
+// findDomain(ref): like getDomain, but a host without the domain resolves null — no error to
+// build and throw away (the re-check before an action asks every host of a site).
+Napi::Value Connection::FindDomain(const Napi::CallbackInfo& info) {
+  DomainRef ref = DomainRefArg(info, 0);
+  auto row = std::make_shared<DomRow>();
+  auto found = std::make_shared<bool>(false);
+  return ConnCall(
+      this, info.Env(),
+      [ref, row, found](virConnectPtr conn, LambdaJob& j) {
+        virDomainPtr d = ref.Lookup(conn);
+        if (d == nullptr) {
+          virErrorPtr e = virGetLastError();
+          if (e != nullptr && e->code == VIR_ERR_NO_DOMAIN) {
+            virResetLastError();
+            return true;
+          }
+          return false;
+        }
+        bool ok = ReadRow(d, *row);
+        if (!ok) j.err.capture();  // before virDomainFree can touch the error
+        virDomainFree(d);
+        *found = ok;
+        return ok;
+      },
+      [row, found](Napi::Env env, LambdaJob&) -> Napi::Value {
+        return *found ? Napi::Value(RowToObject(env, *row)) : env.Null();
+      });
 }
 
 // getAllDomainStats(stats, flags): libvirt's typed statistics per domain, as plain objects.

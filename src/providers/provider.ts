@@ -98,6 +98,12 @@ export interface Provider {
   readonly site: string;
   verify(desired: Desired): Promise<readonly Check[]>;
   observe(hints?: ObserveHints): Promise<ObservedSite>;
+  /**
+   * The site's hosts (their status) and only this domain's copies on them — what the re-check
+   * before an action needs, at O(hosts) instead of O(site). Optional: without it the executor
+   * re-lists the site.
+   */
+  observeGuest?(domainName: string): Promise<ObservedSite>;
   details(requests: readonly DetailRequest[]): Promise<ReadonlyMap<string, GuestDetail>>;
   apply(action: Action, ctx: ActionContext): Promise<ActionOutcome>;
   /**

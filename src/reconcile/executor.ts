@@ -53,15 +53,16 @@ export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
   random: Math.random,
   sleep: (ms, signal) =>
     new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
+      // The listener goes with the timer: one per retry would pile up on the shared signal.
+      const wake = (): void => {
+        clearTimeout(t);
+        resolve();
+      };
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', wake);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', wake, { once: true });
     }),
   now: Date.now,
 };
@@ -72,6 +73,12 @@ function hostKeys(a: Action): string[] {
   return keys;
 }
 
+/**
+ * Scheduling is event-driven, so a plan of N actions costs O(N log N) to schedule, not O(N²):
+ * each action counts its unfinished dependencies and becomes ready when the last one finishes;
+ * ready actions wait in plan order (a heap of plan indices); one blocked by a busy host waits in
+ * that host's queue until a slot there frees; a pass stops as soon as the global limit is full.
+ */
 export async function execute(
   actions: readonly Action[],
   deps: ExecutorDeps,
@@ -79,72 +86,79 @@ export async function execute(
   options: ExecutorOptions = DEFAULT_EXECUTOR_OPTIONS,
 ): Promise<ExecutionReport> {
   const startedAt = options.now();
-  const byId = new Map(actions.map((a) => [a.id, a]));
+  const index = new Map(actions.map((a, i) => [a.id, i]));
   const results = new Map<string, ActionResult>();
   const pending = new Set(actions.map((a) => a.id));
   const inFlight = new Map<string, Promise<void>>();
   const busy = new Map<string, number>();
   const hard = options.hardSignal ?? new AbortController().signal;
+  const ready = new IndexHeap();
+  const waitingForHost = new Map<string, number[]>();
+  const unmet = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const a of actions) {
+    const within = [...new Set(a.dependsOn)].filter((d) => index.has(d));
+    unmet.set(a.id, within.length);
+    for (const d of within) dependents.set(d, [...(dependents.get(d) ?? []), a.id]);
+  }
 
-  const finish = (a: Action, r: ActionResult): void => {
+  const settle = (a: Action, r: ActionResult): void => {
+    pending.delete(a.id);
     results.set(a.id, r);
     observer.finished?.(a, r);
-  };
-  const notRun = (a: Action, message: string): void => {
-    pending.delete(a.id);
-    finish(a, { id: a.id, status: 'not-run', attempts: 0, durationMs: 0, message });
+    const ok = r.status === 'done' || r.status === 'skipped';
+    for (const id of dependents.get(a.id) ?? []) {
+      const d = actions[index.get(id) ?? -1];
+      if (!d || !pending.has(id) || results.has(id)) continue;
+      if (!ok) {
+        settle(d, notRunResult(d, `not run: ${a.id} did not succeed`));
+        continue;
+      }
+      const left = (unmet.get(id) ?? 1) - 1;
+      unmet.set(id, left);
+      if (left === 0) ready.push(index.get(id) ?? 0);
+    }
   };
 
-  const capacity = (a: Action): boolean =>
-    inFlight.size < options.globalLimit &&
-    hostKeys(a).every((k) => (busy.get(k) ?? 0) < options.perHostLimit);
+  const fullHost = (a: Action): string | undefined =>
+    hostKeys(a).find((k) => (busy.get(k) ?? 0) >= options.perHostLimit);
 
   const launch = (a: Action): void => {
-    pending.delete(a.id);
     for (const k of hostKeys(a)) busy.set(k, (busy.get(k) ?? 0) + 1);
     const p = runOne(a, deps, observer, options, hard).then((r) => {
-      for (const k of hostKeys(a)) busy.set(k, (busy.get(k) ?? 1) - 1);
       inFlight.delete(a.id);
-      finish(a, r);
+      for (const k of hostKeys(a)) {
+        busy.set(k, (busy.get(k) ?? 1) - 1);
+        // A slot freed on this host: what waited for it is ready again.
+        for (const i of waitingForHost.get(k)?.splice(0) ?? []) ready.push(i);
+      }
+      settle(a, r);
     });
     inFlight.set(a.id, p);
   };
 
-  // Re-scan until nothing more can start; then wait for one in-flight action and repeat.
+  for (const a of actions) if (unmet.get(a.id) === 0) ready.push(index.get(a.id) ?? 0);
   for (;;) {
-    let progressed = true;
-    while (progressed) {
-      progressed = false;
-      for (const id of [...pending]) {
-        const a = byId.get(id);
-        if (!a) continue;
-        if (options.signal?.aborted === true) {
-          notRun(a, 'cancelled before it started');
-          progressed = true;
-          continue;
-        }
-        const unmet = a.dependsOn.filter((d) => byId.has(d));
-        const failedDep = unmet.find((d) => {
-          const s = results.get(d)?.status;
-          return s !== undefined && s !== 'done' && s !== 'skipped';
-        });
-        if (failedDep !== undefined) {
-          notRun(a, `not run: ${failedDep} did not succeed`);
-          progressed = true;
-          continue;
-        }
-        if (unmet.every((d) => results.has(d)) && capacity(a)) {
-          launch(a);
-          progressed = true;
-        }
+    if (options.signal?.aborted === true) {
+      for (const a of actions)
+        if (pending.has(a.id) && !inFlight.has(a.id))
+          settle(a, notRunResult(a, 'cancelled before it started'));
+    }
+    while (inFlight.size < options.globalLimit && ready.size > 0) {
+      const a = actions[ready.pop()];
+      if (!a || !pending.has(a.id) || inFlight.has(a.id)) continue;
+      const host = fullHost(a);
+      if (host !== undefined) {
+        waitingForHost.set(host, [...(waitingForHost.get(host) ?? []), index.get(a.id) ?? 0]);
+        continue;
       }
+      launch(a);
     }
     if (inFlight.size === 0) break;
     await Promise.race(inFlight.values());
   }
-  for (const id of pending) {
-    const a = byId.get(id);
-    if (a) notRun(a, 'not run: its dependencies never completed');
+  for (const a of actions) {
+    if (pending.has(a.id)) settle(a, notRunResult(a, 'not run: its dependencies never completed'));
   }
   return {
     results: actions
@@ -153,6 +167,53 @@ export async function execute(
     cancelled: options.signal?.aborted === true,
     durationMs: options.now() - startedAt,
   };
+}
+
+function notRunResult(a: Action, message: string): ActionResult {
+  return { id: a.id, status: 'not-run', attempts: 0, durationMs: 0, message };
+}
+
+/** A min-heap of plan indices: ready actions start in plan order. */
+class IndexHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(i: number): void {
+    const h = this.items;
+    h.push(i);
+    for (let c = h.length - 1; c > 0;) {
+      const p = (c - 1) >> 1;
+      if ((h[p] ?? 0) <= i) break;
+      h[c] = h[p] ?? 0;
+      h[p] = i;
+      c = p;
+    }
+  }
+
+  pop(): number {
+    const h = this.items;
+    const top = h[0] ?? -1;
+    const last = h.pop() ?? -1;
+    if (h.length > 0) {
+      h[0] = last;
+      for (let p = 0; ;) {
+        const l = 2 * p + 1;
+        const r = l + 1;
+        let m = p;
+        if (l < h.length && (h[l] ?? 0) < (h[m] ?? 0)) m = l;
+        if (r < h.length && (h[r] ?? 0) < (h[m] ?? 0)) m = r;
+        if (m === p) break;
+        const t = h[m] ?? 0;
+        h[m] = h[p] ?? 0;
+        h[p] = t;
+        p = m;
+      }
+    }
+    return top;
+  }
 }
 
 async function runOne(

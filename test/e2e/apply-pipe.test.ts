@@ -9,6 +9,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testDriverFleet } from '../helpers/test-driver-fleet.js';
 
 const QUICKSTART = fileURLToPath(new URL('../../manifests', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/virtwarden.js', import.meta.url));
@@ -46,4 +47,31 @@ describe('apply with a reader that goes away', () => {
       await rm(state, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('a large JSON document reaches a slow reader whole before the process exits', async () => {
+    const dir = testDriverFleet(2000);
+    const state = await mkdtemp(path.join(tmpdir(), 'vw-pipe-state-'));
+    try {
+      const child = spawn(process.execPath, [BIN, 'plan', dir, '-o', 'json'], {
+        env: { ...process.env, VIRTWARDEN_STATE_DIR: state, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const chunks: Buffer[] = [];
+      // A slow reader (like `| jq` on a busy machine): the pipe fills, the writer must wait.
+      child.stdout.on('data', (d: Buffer) => {
+        chunks.push(d);
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), 5);
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const text = Buffer.concat(chunks).toString('utf8');
+      expect(text.length).toBeGreaterThan(256 * 1024); // more than a pipe buffer holds
+      const doc = JSON.parse(text) as { actions?: unknown[] };
+      expect(doc.actions?.length).toBe(6000); // each guest: define on its two hosts, start
+      expect(code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await rm(state, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

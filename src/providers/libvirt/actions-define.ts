@@ -52,8 +52,8 @@ export async function define(
     .catch(() => undefined);
   const hostXml = await forHost(link, xml);
   await link.call('define', (api) => api.defineXml(hostXml));
-  const rows = await link.call('list domains', (api) => api.listDomains());
-  const row = rows.find((r) => r.name === guest.domainName);
+  // This domain's row alone: a list of the whole host per define made `apply` O(N²).
+  const row = await link.call('look up domain', (api) => api.domainRow(guest.domainName));
   if (!row?.persistent)
     throw new TransientError('not-defined', `define on ${link.host.name} did not take effect`);
   if (row.autostart)

@@ -3,7 +3,7 @@
  * host, keepalive on, events subscribed (a closed connection makes the host "not alive").
  */
 import { openConnection, type LibvirtConnection } from './binding.js';
-import type { LibvirtEvent } from './binding-types.js';
+import type { DomainSummary, LibvirtEvent } from './binding-types.js';
 import { DEVICE_FLAGS, METADATA_TYPES, UNDEFINE_FLAGS, XML_FLAGS } from './binding-constants.js';
 import { OWNER_NS } from './domain-xml.js';
 import type {
@@ -22,6 +22,19 @@ const isTestDriver = (uri: string): boolean => /^test(\+[a-z]+)?:/i.test(uri);
 
 function scopeFlags(s: DeviceScope): number {
   return (s.live ? DEVICE_FLAGS.live : 0) | (s.config ? DEVICE_FLAGS.config : 0);
+}
+
+function toRow(r: DomainSummary): DomainRow {
+  return {
+    name: r.name,
+    uuid: r.uuid,
+    id: r.id,
+    state: r.state,
+    reason: r.reason,
+    persistent: r.persistent,
+    autostart: r.autostart,
+    managedSave: r.managedSave,
+  };
 }
 
 class BindingHostApi implements HostApi {
@@ -44,16 +57,12 @@ class BindingHostApi implements HostApi {
 
   async listDomains(): Promise<readonly DomainRow[]> {
     const rows = await this.conn.listAllDomains();
-    return rows.map((r) => ({
-      name: r.name,
-      uuid: r.uuid,
-      id: r.id,
-      state: r.state,
-      reason: r.reason,
-      persistent: r.persistent,
-      autostart: r.autostart,
-      managedSave: r.managedSave,
-    }));
+    return rows.map(toRow);
+  }
+
+  async domainRow(domain: string): Promise<DomainRow | undefined> {
+    const row = await this.conn.findDomain(domain);
+    return row === undefined ? undefined : toRow(row);
   }
 
   async ownerElements(

@@ -72,6 +72,8 @@ export interface NativeConnection {
     flags: number,
   ): Promise<{ name: string; uuid: string; stats: TypedParams }[]>;
   getDomain(ref: DomainRef): Promise<RawDomainRow>;
+  /** Like getDomain; null when there is no such domain. */
+  findDomain(ref: DomainRef): Promise<RawDomainRow | null>;
   domainXml(ref: DomainRef, flags: number): Promise<string>;
   defineXml(xml: string, flags: number): Promise<string>;
   createXml(xml: string, flags: number): Promise<string>;

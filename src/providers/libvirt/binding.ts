@@ -133,6 +133,11 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   async getDomain(ref: DomainRef): Promise<DomainSummary> {
     return toDomainSummary(await call(() => this.n.getDomain(ref)));
   }
+  /** Like `getDomain`, but undefined when the host has no such domain (no error made). */
+  async findDomain(ref: DomainRef): Promise<DomainSummary | undefined> {
+    const raw = await call(() => this.n.findDomain(ref));
+    return raw === null ? undefined : toDomainSummary(raw);
+  }
   async getState(ref: DomainRef): Promise<DomainState> {
     return toDomainState(await call(() => this.n.getState(ref)));
   }

@@ -88,6 +88,8 @@ export type HostEvent =
 export interface HostApi {
   /** Every domain with its state, in bulk (a constant number of calls, whatever the count). */
   listDomains(): Promise<readonly DomainRow[]>;
+  /** One domain's row (one lookup); undefined when the host has no such domain. */
+  domainRow(domain: string): Promise<DomainRow | undefined>;
   /**
    * virtwarden's `<metadata>` element of the persistent definition and, with `withLive`, of the
    * running instance: one lookup for both.

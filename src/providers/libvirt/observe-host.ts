@@ -92,3 +92,25 @@ export async function observeHost(
     return { host: { name, site, status: 'unreachable', reason: errorMessage(err) }, guests: [] };
   }
 }
+
+/**
+ * One domain on one host within `deadlineMs` (one lookup): the re-check before an action needs
+ * only its own guest's copies, not the host's whole list (O(hosts) per action, not O(site)).
+ */
+export async function observeHostDomain(
+  link: HostLink,
+  site: string,
+  domainName: string,
+  deadlineMs = link.timeoutMs,
+): Promise<HostObservation> {
+  const name = link.host.name;
+  try {
+    const row = await link.call('look up domain', (api) => api.domainRow(domainName), deadlineMs);
+    return {
+      host: { name, site, status: 'up' },
+      guests: row === undefined ? [] : [toObservedGuest(row, name)],
+    };
+  } catch (err) {
+    return { host: { name, site, status: 'unreachable', reason: errorMessage(err) }, guests: [] };
+  }
+}

@@ -24,7 +24,7 @@ import { readGuestDetail } from './guest-details.js';
 import { HostLink, type Connector } from './host-link.js';
 import { HostMonitor } from './host-monitor.js';
 import { markMigrationsInFlight } from './migration-pairs.js';
-import { observeHost } from './observe-host.js';
+import { observeHost, observeHostDomain } from './observe-host.js';
 import { verifyStorage } from './verify-storage.js';
 
 const bindingConnector: Connector = async (uri, keepalive) =>
@@ -98,6 +98,25 @@ export class LibvirtProvider implements Provider {
       await Promise.all(
         [...this.links.values()].map((l) =>
           observeHost(l, this.site, hints, this.observeDeadlineMs),
+        ),
+      ),
+    );
+    return {
+      name: this.site,
+      kind: 'libvirt',
+      reachable: results.some((r) => r.host.status === 'up'),
+      hosts: new Map(results.map((r) => [r.host.name, r.host])),
+      guests: results.flatMap((r) => r.guests),
+    };
+  }
+
+  /** The hosts, and only `domainName`'s copies on them: one lookup per host. */
+  async observeGuest(domainName: string): Promise<ObservedSite> {
+    const results = await markMigrationsInFlight(
+      this.links,
+      await Promise.all(
+        [...this.links.values()].map((l) =>
+          observeHostDomain(l, this.site, domainName, this.observeDeadlineMs),
         ),
       ),
     );

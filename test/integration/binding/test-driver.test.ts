@@ -80,8 +80,12 @@ describe('binding on the test driver', () => {
     expect(await conn.getDomain('vw1')).toMatchObject({ autostart: true });
     await conn.destroy('vw1');
     expect((await conn.getState('vw1')).reason).toBe('destroyed');
+    expect(await conn.findDomain('vw1')).toMatchObject({ name: 'vw1', state: 'shutoff' });
     await conn.undefine('vw1');
     expect((await conn.listAllDomains()).some((r) => r.name === 'vw1')).toBe(false);
+    // A host without it: findDomain says so without an error; getDomain rejects.
+    expect(await conn.findDomain('vw1')).toBeUndefined();
+    await expect(conn.getDomain('vw1')).rejects.toMatchObject({ codeName: 'VIR_ERR_NO_DOMAIN' });
   });
 
   it('addresses a domain by UUID as well as by name', async () => {
