@@ -65,16 +65,22 @@ export function slowloris(host: string, port: number, n: number, burst = 200): S
   };
 }
 
-/** Sends one request whose headers never end (a line of `bytes` header data) and resolves with the
- * server's status line, or 'closed' when the server hung up without one. */
-export function headerFlood(host: string, port: number, bytes: number): Promise<string> {
+export interface FloodResult {
+  /** The server's status line, or 'closed' when it hung up before one could be read. */
+  readonly reply: string;
+  /** Header bytes the server let in before it closed the connection. */
+  readonly sent: number;
+}
+
+/** Sends one request with `bytes` of headers, as fast as the server takes them. */
+export function headerFlood(host: string, port: number, bytes: number): Promise<FloodResult> {
   return new Promise((resolve) => {
     const s = connect({ host, port });
     let reply = '';
+    let sent = 0;
     s.on('connect', () => {
       s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
       const chunk = `X-Flood-${'a'.repeat(1000)}: b\r\n`;
-      let sent = 0;
       const pump = (): void => {
         while (sent < bytes && s.writable) {
           sent += chunk.length;
@@ -89,7 +95,7 @@ export function headerFlood(host: string, port: number, bytes: number): Promise<
     s.on('data', (d: Buffer) => (reply += d.toString('latin1')));
     s.on('error', () => undefined);
     s.on('close', () => {
-      resolve(reply === '' ? 'closed' : (reply.split('\r\n')[0] ?? ''));
+      resolve({ reply: reply === '' ? 'closed' : (reply.split('\r\n')[0] ?? ''), sent });
     });
   });
 }
