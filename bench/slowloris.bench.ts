@@ -109,7 +109,10 @@ it('prints heal latency, descriptors and /healthz during a slowloris of 5,000', 
   const flood = slowloris('127.0.0.1', port, FLOOD);
   let floodPeak = 0;
   const floodSampler = setInterval(() => (floodPeak = Math.max(floodPeak, flood.open())), 50);
-  await watch.waitFor('5,000 connections opened', () => flood.open() >= FLOOD * 0.9, 60_000);
+  // The whole flood is open within seconds unless the server stops accepting (out of
+  // descriptors, as before the connection cap): then go on after 20 s with what got in.
+  for (let t0 = Date.now(); flood.open() < FLOOD * 0.9 && Date.now() - t0 < 20_000; )
+    await new Promise((r) => setTimeout(r, 100));
   probing = true;
   const probing$ = prober();
   const flooded = await heal();
