@@ -107,8 +107,13 @@ it('prints heal latency, descriptors and /healthz during a slowloris of 5,000', 
   fdsMax = 0;
   const port = Number(new URL(watch.url).port);
   const flood = slowloris('127.0.0.1', port, FLOOD);
+  cleanups.push(() => flood.stop());
   let floodPeak = 0;
   const floodSampler = setInterval(() => (floodPeak = Math.max(floodPeak, flood.open())), 50);
+  cleanups.push(() => {
+    clearInterval(floodSampler);
+    return Promise.resolve();
+  });
   // The whole flood is open within seconds unless the server stops accepting (out of
   // descriptors, as before the connection cap): then go on after 20 s with what got in.
   for (let t0 = Date.now(); flood.open() < FLOOD * 0.9 && Date.now() - t0 < 20_000; )
