@@ -116,7 +116,7 @@ it('prints heal latency, descriptors and /healthz during a slowloris of 5,000', 
   });
   // The whole flood is open within seconds unless the server stops accepting (out of
   // descriptors, as before the connection cap): then go on after 20 s with what got in.
-  for (let t0 = Date.now(); flood.open() < FLOOD * 0.9 && Date.now() - t0 < 20_000; )
+  for (let t0 = Date.now(); flood.open() < FLOOD * 0.9 && Date.now() - t0 < 20_000;)
     await new Promise((r) => setTimeout(r, 100));
   probing = true;
   const probing$ = prober();
