@@ -168,4 +168,24 @@ describe('a remote listener with a token', () => {
     expect(closedAfter).toBeGreaterThanOrEqual(4_500);
     expect(closedAfter).toBeLessThan(7_500);
   }, 20_000);
+
+  it('closes an idle keep-alive connection after 5 s', async () => {
+    let answeredAt = 0;
+    const closedAt = await new Promise<number>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port });
+      s.on('connect', () =>
+        s.write(`GET /livez HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`),
+      );
+      s.on('data', (d: Buffer) => {
+        if (d.toString().startsWith('HTTP/1.1 200')) answeredAt = Date.now();
+      });
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        resolve(Date.now());
+      });
+    });
+    expect(answeredAt).toBeGreaterThan(0);
+    expect(closedAt - answeredAt).toBeGreaterThanOrEqual(4_500);
+    expect(closedAt - answeredAt).toBeLessThan(7_500);
+  }, 20_000);
 });
