@@ -94,6 +94,7 @@ const port = (w: WatchProcess): number => Number(new URL(w.url).port);
 describe('the ops endpoint under a slowloris, with 256 descriptors', () => {
   it('caps its connections: a killed guest is healed and /healthz answers', async () => {
     const watch = await startWatch([]);
+    const t0 = Date.now();
     const flood = slowloris('127.0.0.1', port(watch), 600);
     try {
       await watch.waitFor('the flood is on', () => flood.open() >= 500, 20_000);
@@ -104,7 +105,10 @@ describe('the ops endpoint under a slowloris, with 256 descriptors', () => {
     } finally {
       await flood.stop();
     }
-    expect(watch.logs.some((l) => l.msg === 'ops endpoint at its connection cap')).toBe(true);
+    // Warned, but at most once every 10 s: a flood must not flood the log.
+    const warnings = watch.logs.filter((l) => l.msg === 'ops endpoint at its connection cap');
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.length).toBeLessThanOrEqual(Math.ceil((Date.now() - t0) / 10_000));
     expect(await watch.stop()).toBe(0);
   }, 120_000);
 
