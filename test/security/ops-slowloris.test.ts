@@ -137,6 +137,9 @@ describe('the ops endpoint under a slowloris, with 256 descriptors', () => {
     const body = (await health.json()) as { status: string; problems: string[] };
     expect(body.status).toBe('degraded');
     expect(body.problems.join('\n')).toMatch(/journal.*(EMFILE|too many open files)/i);
+    // A state file unread for want of a descriptor is not read as empty (no drains, no
+    // fencing, no history): what was read before stands.
+    expect(watch.logs.map((l) => String(l.msg)).join('\n')).not.toMatch(/EMFILE\); treated as/);
     expect(await watch.stop()).toBe(1); // the journal lost lines: exit 1, as `apply` would
   }, 120_000);
 });
