@@ -75,6 +75,7 @@ export const CODES = {
   drGuestHasCdrom: e('VW306', 'a DR guest has a CD-ROM of its own'),
   drGuestBootsFromCdrom: e('VW307', 'a DR guest boots from CD-ROM first'),
   badUuid: e('VW308', "the definition's <uuid> is not a UUID"),
+  definitionTooLarge: e('VW309', "a guest's definition is over 1 MiB or 5,000 elements"),
 
   unstableDeviceName: e('VW400', 'a disk source uses an enumeration-order name (/dev/sdX, …)'),
   labelSource: e('VW401', 'a disk source is a by-label/by-uuid link the guest can change'),

@@ -8,7 +8,19 @@
  * One pass of a tag tokenizer checks well-formedness and reads the facts; it is several times
  * faster than a general XML parser building a tree, which matters with thousands of guests.
  * libvirt (libxml2) checks the rest of XML's rules when the definition is applied.
+ *
+ * A definition is also bounded in size: at most 1 MiB and 5,000 elements. `apply` and `watch`
+ * hold several parsed trees of it at once (ours, libvirt's copy read back, the recorded
+ * baseline), and a tree costs far more per element than the text does: a 7.8 MB file of small
+ * elements took 2.4 GB of memory. A real domain XML has a few hundred elements and a few KB,
+ * so the bounds cost no real user anything and bound the worst case (measured in
+ * bench/definition-memory.bench.ts).
  */
+
+/** Largest definition file accepted, in bytes (UTF-8). */
+export const MAX_DEFINITION_BYTES = 1024 * 1024;
+/** Most elements a definition may have. */
+export const MAX_DEFINITION_ELEMENTS = 5_000;
 /** A position inside the XML text (1-based). */
 export interface XmlPosition {
   readonly line: number;
@@ -18,7 +30,7 @@ export interface XmlPosition {
 export type DomainInspection =
   | {
       readonly ok: false;
-      readonly problem: 'not-xml' | 'not-domain';
+      readonly problem: 'not-xml' | 'not-domain' | 'too-large';
       readonly message: string;
       readonly at: XmlPosition;
     }
@@ -77,7 +89,8 @@ interface Facts {
   firstBoot?: { dev: string; at: number };
 }
 
-type Scan = { ok: true; facts: Facts } | { ok: false; message: string; at: number };
+type Scan =
+  { ok: true; facts: Facts } | { ok: false; message: string; at: number; tooLarge?: true };
 
 const BAD_TEXT = /<|&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[\da-fA-F]+);)/;
 
@@ -91,6 +104,7 @@ function scan(text: string): Scan {
   const facts: Facts = { roots: [] };
   const stack: string[] = [];
   let last = 0;
+  let elements = 0;
   const checkText = (from: number, to: number): Scan | undefined => {
     const segment = text.slice(from, to);
     const bad = BAD_TEXT.exec(segment);
@@ -122,6 +136,14 @@ function scan(text: string): Scan {
       }
       continue;
     }
+    if (++elements > MAX_DEFINITION_ELEMENTS) {
+      return {
+        ok: false,
+        tooLarge: true,
+        message: `more than ${MAX_DEFINITION_ELEMENTS.toLocaleString('en-US')} elements (a domain definition has a few hundred)`,
+        at,
+      };
+    }
     const parent = stack.join('/');
     if (stack.length === 0) {
       const type = facts.roots.length === 0 ? attributes(m[3] ?? '').get('type') : undefined;
@@ -149,8 +171,25 @@ function scan(text: string): Scan {
   return { ok: true, facts };
 }
 
+/** The line the byte limit falls on (the offending line). */
+function lineAtByte(text: string, byte: number): XmlPosition {
+  const head = Buffer.from(text, 'utf8').subarray(0, byte);
+  let line = 1;
+  for (let i = head.indexOf(0x0a); i >= 0; i = head.indexOf(0x0a, i + 1)) line++;
+  return { line, col: 1 };
+}
+
 /** Inspect a domain definition. Never throws. */
 export function inspectDomainXml(text: string): DomainInspection {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_DEFINITION_BYTES) {
+    return {
+      ok: false,
+      problem: 'too-large',
+      message: `${(bytes / 1024 / 1024).toFixed(1)} MiB; definition files are limited to ${MAX_DEFINITION_BYTES / 1024 / 1024} MiB`,
+      at: lineAtByte(text, MAX_DEFINITION_BYTES),
+    };
+  }
   const doctype = /<!(DOCTYPE|ENTITY)/i.exec(text);
   if (doctype !== null) {
     return {
@@ -164,7 +203,7 @@ export function inspectDomainXml(text: string): DomainInspection {
   if (!scanned.ok) {
     return {
       ok: false,
-      problem: 'not-xml',
+      problem: scanned.tooLarge === true ? 'too-large' : 'not-xml',
       message: scanned.message,
       at: positionOf(text, scanned.at),
     };

@@ -7,11 +7,12 @@
  * reader: the problem is reported once (naming the file and what each reader does instead) and
  * the file reads as empty — for fencing that means no confirmations, the safe direction. The
  * next update sets the bad file aside as `NAME.corrupt-TIME` (for inspection) and writes a
- * good one.
+ * good one. A read that fails because the process is out of descriptors is not a bad file: it
+ * throws (`OutOfDescriptorsError`), and an update writes nothing.
  */
 import { readFileSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
-import { TerminalError } from '../common/errors.js';
+import { TerminalError, TransientError } from '../common/errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-mutex.js';
 
@@ -42,9 +43,26 @@ export type Read<T> =
   | { readonly kind: 'ok'; readonly value: T }
   | { readonly kind: 'bad'; readonly why: string; readonly unparsable: boolean };
 
-function unreadable(err: unknown): Read<never> {
+/**
+ * The process (or the system) is out of file descriptors: the read failed, but that says
+ * nothing about the file. Reading it as empty would be wrong in the dangerous direction (no
+ * drained hosts, no history so a FAULTED guest is started, an update that overwrites every
+ * record), so it is thrown: callers keep what they read before, and log the failure.
+ */
+export class OutOfDescriptorsError extends TransientError {
+  constructor(file: string, code: string) {
+    super(
+      'out-of-descriptors',
+      `cannot read ${file} (${code}): out of file descriptors; what was read before stands`,
+    );
+    this.name = 'OutOfDescriptorsError';
+  }
+}
+
+function unreadable(err: unknown, file: string): Read<never> {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return { kind: 'missing' };
+  if (code === 'EMFILE' || code === 'ENFILE') throw new OutOfDescriptorsError(file, code);
   return { kind: 'bad', why: `cannot read it (${code ?? 'error'})`, unparsable: false };
 }
 
@@ -57,13 +75,16 @@ function parsed<T>(text: string, parse: (doc: unknown) => T): Read<T> {
   }
 }
 
-/** Read and parse one file; never throws for a missing, unreadable or malformed file. */
+/**
+ * Read and parse one file; never throws for a missing, unreadable or malformed file — except
+ * when out of descriptors (`OutOfDescriptorsError`).
+ */
 export async function readJson<T>(file: string, parse: (doc: unknown) => T): Promise<Read<T>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    return unreadable(err);
+    return unreadable(err, file);
   }
   return parsed(text, parse);
 }
@@ -77,7 +98,7 @@ export function readJsonSync<T>(file: string, parse: (doc: unknown) => T): Read<
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return unreadable(err);
+    return unreadable(err, file);
   }
   return parsed(text, parse);
 }

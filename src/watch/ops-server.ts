@@ -3,32 +3,112 @@
  * stops), `/readyz` (200 only when nothing stops it from doing its job: manifests accepted,
  * sites open, journal written, no host lost), `/healthz` (both, as JSON, with every problem;
  * its status code is liveness), `/status` (every guest with its conditions, JSON) and
- * `/metrics` (Prometheus text). Loopback by default; read-only: nothing can be changed through it.
+ * `/metrics` (Prometheus text). Read-only: nothing can be changed through it.
+ *
+ * It must never cost the controller what it needs to heal guests, whoever talks to it: a
+ * connection cap (ops-connections.ts), short header, request and keep-alive timeouts, small
+ * headers, no request bodies at all, and a bearer token when one is configured (the CLI
+ * requires one for any non-loopback address). A failure to accept (out of descriptors) is
+ * logged and reported on /healthz, never thrown.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import { TerminalError } from '../common/errors.js';
 import type { Controller } from './controller.js';
 import type { HealthReport } from './health.js';
+import { bearerAuth } from './ops-auth.js';
+import { limitConnections } from './ops-connections.js';
 
 export interface OpsServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
+export interface OpsListen {
+  readonly host: string;
+  readonly port: number;
+  /** The bearer token every request must carry; absent: none is asked for. */
+  readonly token?: string;
+  /** Connections at once (default `OPS_LIMITS.maxConnections`). */
+  readonly maxConnections?: number;
+}
+
+export interface OpsHooks {
+  readonly log: Logger;
+  /** A problem of the endpoint for /healthz (`undefined`: it is over). */
+  readonly problem: (problem: string | undefined) => void;
+}
+
+/** The endpoint's limits (documented in docs/ops-endpoint.md; tested in test/security/ops-*). */
+export const OPS_LIMITS = {
+  maxConnections: 64,
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxHeaderBytes: 8 * 1024,
+} as const;
+
+/** Warnings about floods at most this often. */
+const WARN_EVERY_MS = 10_000;
+
+/** A warning logged at most every WARN_EVERY_MS (a flood must not flood the log). */
+function rateLimited(log: Logger): (fields: Record<string, unknown>, msg: string) => void {
+  let last = 0;
+  return (fields, msg) => {
+    const now = Date.now();
+    if (now - last < WARN_EVERY_MS) return;
+    last = now;
+    log.warn(fields, msg);
+  };
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 export async function startOpsServer(
   controller: Controller,
-  listen: { host: string; port: number },
+  listen: OpsListen,
   health: () => HealthReport,
+  hooks: OpsHooks,
 ): Promise<OpsServer> {
-  const server: Server = createServer((req, res) => {
+  const authenticated = bearerAuth(listen.token);
+  const options = {
+    headersTimeout: OPS_LIMITS.headersTimeoutMs,
+    requestTimeout: OPS_LIMITS.requestTimeoutMs,
+    keepAliveTimeout: OPS_LIMITS.keepAliveTimeoutMs,
+    maxHeaderSize: OPS_LIMITS.maxHeaderBytes,
+    // Node checks the header and request timeouts this often (default 30 s: far too lazy).
+    connectionsCheckingInterval: 1_000,
+  };
+  const server: Server = createServer(options, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const send = (code: number, type: string, body: string): void => {
-      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
+    const send = (
+      code: number,
+      type: string,
+      body: string,
+      extra: Record<string, string> = {},
+    ): void => {
+      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', ...extra });
       res.end(body);
     };
+    const text = 'text/plain; charset=utf-8';
+    // A body is never read: refused before anything else, and the connection closed so that
+    // its unread bytes cannot be taken for a next request.
+    if (hasBody(req)) {
+      send(413, text, 'request bodies are not accepted\n', { connection: 'close' });
+      return;
+    }
+    if (!authenticated(req)) {
+      send(401, text, 'unauthorized: send Authorization: Bearer <token>\n', {
+        'www-authenticate': 'Bearer realm="virtwarden"',
+      });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(405, 'text/plain; charset=utf-8', 'read-only endpoint\n');
+      send(405, text, 'read-only endpoint: GET or HEAD only\n', { allow: 'GET, HEAD' });
       return;
     }
     const json = (code: number, body: unknown): void => {
@@ -85,8 +165,38 @@ export async function startOpsServer(
         );
     }
   });
+  // Idle sockets (no request, no header byte) go too, after the request timeout.
+  server.setTimeout(OPS_LIMITS.requestTimeoutMs, (socket) => socket.destroy());
+  const atCap = rateLimited(hooks.log);
+  const cannotAccept = rateLimited(hooks.log);
+  const budget = limitConnections(
+    server,
+    listen.maxConnections ?? OPS_LIMITS.maxConnections,
+    (evicted) => {
+      atCap(
+        { open: budget.open(), evicted: budget.evicted(), closedNewcomer: !evicted },
+        'ops endpoint at its connection cap',
+      );
+    },
+  );
+  let accepting = true;
+  server.on('connection', () => {
+    if (!accepting) {
+      accepting = true;
+      hooks.problem(undefined);
+    }
+  });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
+    let listening = false;
+    // Stays for the server's whole life: an `error` without a listener would end the process.
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      if (listening) {
+        accepting = false;
+        const problem = `the ops endpoint cannot accept connections: ${err.code ?? err.message}`;
+        hooks.problem(problem);
+        cannotAccept({ err: err.message, code: err.code }, problem);
+        return;
+      }
       const where = `${listen.host}:${String(listen.port)}`;
       reject(
         err.code === 'EADDRINUSE'
@@ -100,6 +210,7 @@ export async function startOpsServer(
       );
     });
     server.listen(listen.port, listen.host, () => {
+      listening = true;
       resolve();
     });
   });

@@ -35,26 +35,26 @@ export class WatchProcess {
     stateDir: string,
     extra: readonly string[] = [],
     env: NodeJS.ProcessEnv = {},
+    /** A command that runs node, e.g. `['prlimit', '--nofile=256:256', '--']`. */
+    launcher: readonly string[] = [],
   ) {
-    this.child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'watch',
-        dir,
-        '--listen',
-        '127.0.0.1:0',
-        '--log-format',
-        'json',
-        '--resync',
-        '5',
-        ...extra,
-      ],
-      {
-        env: { ...process.env, ...env, VIRTWARDEN_STATE_DIR: stateDir, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const args = [
+      BIN,
+      'watch',
+      dir,
+      ...(extra.includes('--listen') ? [] : ['--listen', '127.0.0.1:0']),
+      '--log-format',
+      'json',
+      '--resync',
+      '5',
+      ...extra,
+    ];
+    const cmd = launcher[0] ?? process.execPath;
+    const pre = launcher.length > 0 ? [...launcher.slice(1), process.execPath] : [];
+    this.child = spawn(cmd, [...pre, ...args], {
+      env: { ...process.env, ...env, VIRTWARDEN_STATE_DIR: stateDir, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buf = '';
     this.child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       buf += d;

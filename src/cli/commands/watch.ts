@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from '../command.js';
 import { parseCommandArgs, positiveInt } from '../args.js';
 import { UsageError } from '../errors.js';
+import { listenOptions } from '../listen-options.js';
 import { loadDesiredOrReport } from '../load-desired.js';
 import { createLogger } from '../logger.js';
 import { manifestDir } from '../shared-options.js';
@@ -19,15 +20,6 @@ import { HistorySync } from '../../watch/history-sync.js';
 import { HostLoss } from '../../watch/host-loss.js';
 import { startOpsServer } from '../../watch/ops-server.js';
 import { ManifestReloader } from '../../watch/reload.js';
-
-function parseListen(v: string | undefined): { host: string; port: number } {
-  const value = v ?? '127.0.0.1:9474';
-  const m = /^(.*):(\d+)$/.exec(value);
-  if (!m?.[1] || m[2] === undefined) throw new UsageError(`--listen '${value}' must be HOST:PORT`);
-  const port = Number(m[2]);
-  if (port > 65535) throw new UsageError(`--listen '${value}': port must be 0–65535`);
-  return { host: m[1].replace(/^\[|\]$/g, ''), port };
-}
 
 function definitionFiles(d: Desired): string[] {
   return [...d.guests.values()].flatMap((g) => (g.definition ? [g.definition.path] : []));
@@ -46,7 +38,16 @@ directory, so a restarted watch carries on where the last one stopped.
 
 Options:
       --listen HOST:PORT   operations endpoint: /healthz, /livez, /readyz, /status, /metrics
-                           (default 127.0.0.1:9474; port 0 picks a free one)
+                           (default 127.0.0.1:9474; port 0 picks a free one); an address
+                           other than loopback needs --listen-remote and a token file
+      --listen-remote      allow a non-loopback --listen (e.g. 0.0.0.0:9474)
+      --listen-token-file FILE
+                           every request must send "Authorization: Bearer <the token in
+                           FILE>" (mode 600, at least 16 characters); required with
+                           --listen-remote
+      --listen-max-connections N
+                           connections the endpoint keeps at once (default 64); at the
+                           cap a new one replaces the oldest idle or half-open one
       --resync SECONDS     full resync period (default 60)
       --restart-backoff-ms MS
                            first wait between crash restarts of one guest, doubling up
@@ -60,6 +61,9 @@ Options:
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       listen: { type: 'string' },
+      'listen-remote': { type: 'boolean' },
+      'listen-token-file': { type: 'string' },
+      'listen-max-connections': { type: 'string' },
       resync: { type: 'string' },
       'restart-backoff-ms': { type: 'string' },
       workers: { type: 'string' },
@@ -68,7 +72,7 @@ Options:
       'lock-timeout': { type: 'string' },
       'state-dir': { type: 'string' },
     });
-    const listen = parseListen(values.listen);
+    const listen = listenOptions(values, io.cwd);
     const resyncSeconds = Math.max(1, positiveInt('resync', values.resync, 60));
     const workers = Math.max(1, positiveInt('workers', values.workers, 4));
     const logFormat = values['log-format'];
@@ -189,7 +193,12 @@ Options:
 
       let server;
       try {
-        server = await startOpsServer(controller, listen, () => health.report());
+        server = await startOpsServer(controller, listen, () => health.report(), {
+          log,
+          problem: (p) => {
+            health.set('endpoint', p);
+          },
+        });
       } catch (err) {
         await closeProviders(controller.providers);
         if (err instanceof VirtwardenError) throw new UsageError(err.message);
@@ -259,7 +268,13 @@ Options:
       await Promise.all([manifests.ready, fencing.ready, drains.ready, cleared.ready]);
       await controller.start();
       log.info(
-        { manifests: dir, guests: desired.guests.size, listen: server.url, state: stateFolder },
+        {
+          manifests: dir,
+          guests: desired.guests.size,
+          listen: server.url,
+          auth: listen.token === undefined ? 'none' : 'bearer',
+          state: stateFolder,
+        },
         'watching',
       );
 

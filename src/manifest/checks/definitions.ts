@@ -36,6 +36,21 @@ function checkOne(entry: GuestEntry, inDrPlan: string | undefined): Diagnostic[]
     { message: `the definition of guest ${quote(guest.name)}`, at: fileAt() },
   ];
   const info = read.inspection;
+  if (!info.ok && info.problem === 'too-large') {
+    // Pointed at the manifest's field (the file is not quoted: it is huge), the XML's offending
+    // line as the related place.
+    return [
+      diag(
+        'definitionTooLarge',
+        `definition file ${quote(writtenPath)} of guest ${quote(guest.name)} is too large: ${info.message}`,
+        fileAt(),
+        {
+          hint: 'spec.definition.file must name a libvirt domain XML as `virsh dumpxml` prints it (a few KB); keep bulk data out of <metadata> and <description>',
+          related: [{ message: 'the limit is passed here', at: xmlSpan(read.path, info.at) }],
+        },
+      ),
+    ];
+  }
   if (!info.ok) {
     return [
       diag(
