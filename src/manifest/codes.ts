@@ -101,6 +101,7 @@ export const CODES = {
   badUri: e('VW600', 'a libvirt or migration URI has no scheme'),
   ovirtNotHttps: e('VW601', 'an oVirt engine URL is not https://'),
   insecureTls: w('VW602', 'TLS verification is switched off for an oVirt engine'),
+  uriPassword: e('VW603', 'a URI carries a password in its user part'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof CODES;

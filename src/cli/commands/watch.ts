@@ -7,6 +7,7 @@ import { loadDesiredOrReport } from '../load-desired.js';
 import { createLogger } from '../logger.js';
 import { manifestDir } from '../shared-options.js';
 import { errorMessage, VirtwardenError } from '../../common/errors.js';
+import { secrets } from '../../common/redact.js';
 import type { Desired } from '../../model/desired.js';
 import { loadManifests } from '../../manifest/index.js';
 import { closeProviders, openProviders } from '../../providers/registry.js';
@@ -189,7 +190,10 @@ Options:
 
       let server;
       try {
-        server = await startOpsServer(controller, listen, () => health.report());
+        // Problems on /healthz and /readyz quote errors from anywhere: no secret in them.
+        server = await startOpsServer(controller, listen, () =>
+          secrets.redactValue(health.report()),
+        );
       } catch (err) {
         await closeProviders(controller.providers);
         if (err instanceof VirtwardenError) throw new UsageError(err.message);
