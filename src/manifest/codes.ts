@@ -51,6 +51,7 @@ export const CODES = {
   listShape: e('VW110', 'a list is empty, too long, or has duplicate entries'),
   plaintextPassword: e('VW111', 'a password is written in plain text'),
   passwordInCommand: e('VW112', 'a command line carries a password in plain text'),
+  hookGetsPassword: e('VW113', "a hook's passEnv names an engine password variable"),
 
   duplicateName: e('VW200', 'two objects of one kind have the same name'),
   unknownSite: e('VW201', 'a reference to a site that is not defined'),
