@@ -37,6 +37,7 @@ export const CODES = {
   tooDeep: e('VW013', 'the document is nested deeper than 64 levels'),
   aliasLimit: e('VW014', 'aliases expand to too many nodes (alias bomb)'),
   yamlWarning: w('VW015', 'YAML construct that is ignored (for example an unknown tag)'),
+  outsideRoot: e('VW016', 'a file a manifest names resolves outside the manifest root'),
 
   notAnObject: e('VW100', 'a document is not a mapping'),
   apiVersion: e('VW101', 'apiVersion is missing or not virtwarden/v1'),

@@ -5,7 +5,7 @@ import { parseCommandArgs, positiveInt } from '../args.js';
 import { UsageError } from '../errors.js';
 import { loadDesiredOrReport } from '../load-desired.js';
 import { createLogger } from '../logger.js';
-import { manifestDir } from '../shared-options.js';
+import { manifestDir, ROOT_OPTIONS, ROOT_USAGE, rootOptions } from '../shared-options.js';
 import { errorMessage, VirtwardenError } from '../../common/errors.js';
 import { secrets } from '../../common/redact.js';
 import type { Desired } from '../../model/desired.js';
@@ -57,6 +57,7 @@ Options:
       --log-level L        trace, debug, info, warn, error (default info)
       --lock-timeout SEC   wait this long for the controller lock (default 0)
       --state-dir DIR      lock, journal, histories, fencing records and drains
+${ROOT_USAGE}
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -68,7 +69,9 @@ Options:
       'log-level': { type: 'string' },
       'lock-timeout': { type: 'string' },
       'state-dir': { type: 'string' },
+      ...ROOT_OPTIONS,
     });
+    const root = rootOptions(io, values);
     const listen = parseListen(values.listen);
     const resyncSeconds = Math.max(1, positiveInt('resync', values.resync, 60));
     const workers = Math.max(1, positiveInt('workers', values.workers, 4));
@@ -82,7 +85,7 @@ Options:
     }
     const log = createLogger(io.stdout, logFormat, level);
     const dir = manifestDir(io, positionals[0]);
-    const loaded = await loadDesiredOrReport(dir, io, 'text');
+    const loaded = await loadDesiredOrReport(dir, io, 'text', root);
     if (!loaded) return 1;
     const desired: Desired = loaded;
     const stateFolder = stateDir(io.env, values['state-dir']);
@@ -207,7 +210,7 @@ Options:
         controller,
         health,
         log,
-        load: () => loadManifests(dir),
+        load: () => loadManifests(dir, root),
         openProviders: (d) => openProviders(d, providerOptions),
         closeProviders,
         onSwapped: (d) => {
