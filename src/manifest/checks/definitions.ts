@@ -27,7 +27,7 @@ function checkOne(entry: GuestEntry, inDrPlan: string | undefined): Diagnostic[]
     return [
       diag(
         'outsideRoot',
-        `definition file ${quote(writtenPath)} of guest ${quote(guest.name)} resolves outside the manifest root ${quote(read.outsideRoot)}`,
+        `spec.definition.file ${quote(writtenPath)} of guest ${quote(guest.name)} resolves outside the manifest root ${quote(read.outsideRoot)}`,
         fileAt(),
         { hint: OUTSIDE_ROOT_HINT },
       ),

@@ -4,7 +4,7 @@
  * files are judged where they are read (`normalize/guest.ts`), before anything is read.
  */
 import type { Diagnostic } from '../../model/diagnostic.js';
-import { diag, quote } from '../diagnostics.js';
+import { diag, fieldPath, quote } from '../diagnostics.js';
 import type { DocPath, Locator } from '../locate.js';
 import { resolveFrom } from '../normalize/context.js';
 import { normalizeLibvirtUri } from '../normalize/site.js';
@@ -18,7 +18,7 @@ export const OUTSIDE_ROOT_HINT =
 function outside(what: string, path: DocPath, locator: Locator, root: string): Diagnostic {
   return diag(
     'outsideRoot',
-    `${what} resolves outside the manifest root ${quote(root)}`,
+    `${fieldPath(path)}: ${what} resolves outside the manifest root ${quote(root)}`,
     locator.span(path),
     {
       hint: OUTSIDE_ROOT_HINT,
