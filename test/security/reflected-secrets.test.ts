@@ -6,18 +6,19 @@
  * process, in text and JSON; the journal and state files it writes are read back too.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { readdir, readFile, mkdtemp, rm, writeFile, mkdir, stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { WatchProcess } from '../helpers/watch-process.js';
 import { ensureBuilt, printed, virtwarden } from './cli-child.js';
+import {
+  selfSignedCert,
+  sendJson,
+  startHttps,
+  type Handler,
+  type HttpsServer,
+} from './https-server.js';
 
-const run = promisify(execFile);
 const USER = 'admin@internal';
 /** Characters that change under JSON escaping, URL and form encoding. */
 const PASSWORD = 'S3cr3t/pw+&x=1 "q\\é';
@@ -35,81 +36,45 @@ const FORMS = [
 
 type Mode = 'sso-echo' | 'basic-echo' | 'token-echo';
 let mode: Mode = 'sso-echo';
-let server: Server;
+let server: HttpsServer;
 let tmp: string;
 let repo: string;
 let echoed = 0;
 
-function json(res: ServerResponse, code: number, body: unknown): void {
-  res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
 /** The echoing engine: the login form, the Authorization header, handed back in errors. */
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  let body = '';
-  req.setEncoding('utf8');
-  req.on('data', (c: string) => (body += c));
-  req.on('end', () => {
-    const url = req.url ?? '/';
-    if (url.startsWith('/ovirt-engine/sso/oauth/token')) {
-      if (mode === 'sso-echo') {
-        echoed++;
-        json(res, 400, { error: 'invalid_grant', error_description: `cannot parse ${body}` });
-      } else if (mode === 'basic-echo') {
-        json(res, 404, {});
-      } else {
-        json(res, 200, { access_token: TOKEN, token_type: 'bearer' });
-      }
-      return;
+const handle: Handler = (req, body, res) => {
+  const url = req.url ?? '/';
+  if (url.startsWith('/ovirt-engine/sso/oauth/token')) {
+    if (mode === 'sso-echo') {
+      echoed++;
+      sendJson(res, 400, { error: 'invalid_grant', error_description: `cannot parse ${body}` });
+    } else if (mode === 'basic-echo') {
+      sendJson(res, 404, {});
+    } else {
+      sendJson(res, 200, { access_token: TOKEN, token_type: 'bearer' });
     }
-    echoed++;
-    const auth = req.headers.authorization ?? '';
-    const decoded = auth.startsWith('Basic ')
-      ? Buffer.from(auth.slice(6), 'base64').toString('utf8')
-      : auth;
-    json(res, 400, {
-      fault: { reason: 'Bad Request', detail: `rejected ${auth} (${decoded}) for ${url}` },
-    });
+    return;
+  }
+  echoed++;
+  const auth = req.headers.authorization ?? '';
+  const decoded = auth.startsWith('Basic ')
+    ? Buffer.from(auth.slice(6), 'base64').toString('utf8')
+    : auth;
+  sendJson(res, 400, {
+    fault: { reason: 'Bad Request', detail: `rejected ${auth} (${decoded}) for ${url}` },
   });
-}
+};
 
 beforeAll(async () => {
   await ensureBuilt();
   tmp = await mkdtemp(path.join(tmpdir(), 'vw-sec-echo-'));
   // A self-signed certificate for 127.0.0.1, trusted through the site's caFile.
-  await run(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'cert.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ],
-    { cwd: tmp },
-  );
-  const [key, cert] = await Promise.all(
-    ['key.pem', 'cert.pem'].map((f) => readFile(path.join(tmp, f), 'utf8')),
-  );
-  server = createServer({ key, cert }, handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const cert = await selfSignedCert(tmp, 'engine', 'IP:127.0.0.1,DNS:localhost');
+  server = await startHttps(cert, handle);
+  const port = server.port;
   repo = path.join(tmp, 'repo');
   await mkdir(repo);
-  await writeFile(path.join(repo, 'ca.pem'), cert ?? '');
+  await writeFile(path.join(repo, 'ca.pem'), cert.cert);
   await writeFile(
     path.join(repo, 'site.yaml'),
     `apiVersion: virtwarden/v1
@@ -133,7 +98,7 @@ spec: { site: rhev }
 }, 180_000);
 
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await server.close();
   await rm(tmp, { recursive: true, force: true });
 });
 
