@@ -13,7 +13,7 @@ import { closeProviders, openProviders } from '../src/providers/registry.js';
 import type { OvirtProvider } from '../src/providers/ovirt/provider.js';
 import { defaultPolicy } from '../src/reconcile/policy.js';
 import { planOnce } from '../src/reconcile/session.js';
-import { manifestDir, type ManifestDir } from '../test/helpers/manifest-dir.js';
+import { caFileEntry, manifestDir, type ManifestDir } from '../test/helpers/manifest-dir.js';
 import { median, table, timeIt } from './bench-util.js';
 
 const VMS = 1000;
@@ -43,7 +43,8 @@ beforeAll(async () => {
       `apiVersion: virtwarden/v1\nkind: Guest\nmetadata: { name: vm${String(i).padStart(4, '0')} }\nspec: { site: rhev }\n`,
   ).join('---\n');
   md = await manifestDir({
-    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: rhev }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: PW }\n    caFile: ${sim.caFile ?? ''}\n    cluster: C1\n    datacenter: DC\n`,
+    ...caFileEntry(sim.caFile),
+    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: rhev }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: PW }\n    caFile: ca.pem\n    cluster: C1\n    datacenter: DC\n`,
     'guests.yaml': guests,
   });
   desired = await md.load();

@@ -1,3 +1,5 @@
+import { redact } from '../common/redact.js';
+
 /**
  * What a command may touch of the outside world. Commands get it injected so tests can run them
  * in-process with captured output, and only `main.ts` ever exits the process.
@@ -20,15 +22,17 @@ export interface CliIo {
 /**
  * A process stream whose reader may go away (`virtwarden apply | head`): a closed pipe (EPIPE)
  * ends the output, never the command — an apply half-way through its actions must finish them
- * and write its journal, whether anyone still reads its output or not.
+ * and write its journal, whether anyone still reads its output or not. Known secrets are
+ * redacted from everything written (`common/redact.ts`).
  */
 function guarded(stream: NodeJS.WriteStream): OutStream {
+  // Every byte the CLI prints passes here: the last place a secret can be taken out.
   let closed = false;
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') closed = true;
   });
   return {
-    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    write: (chunk: string) => (closed ? false : stream.write(redact(chunk))),
     get isTTY() {
       return stream.isTTY;
     },

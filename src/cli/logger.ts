@@ -1,7 +1,12 @@
-/** Structured logs (pino): JSON lines, or human-readable on a terminal. Secrets are redacted. */
+/**
+ * Structured logs (pino): JSON lines, or human-readable on a terminal. Secrets are redacted
+ * twice: by field name (pino's `redact`), and every known secret value in the finished line
+ * (`common/redact.ts`), whichever field or message carries it.
+ */
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { redact } from '../common/redact.js';
 import type { OutStream } from './io.js';
 
 export function createLogger(
@@ -18,7 +23,7 @@ export function createLogger(
       censor: '[secret]',
     },
   };
-  const stream = { write: (s: string) => out.write(s) };
+  const stream = { write: (s: string) => out.write(redact(s)) };
   return usePretty
     ? pino(
         options,
@@ -27,7 +32,7 @@ export function createLogger(
           // pino-pretty pipes into its destination: it needs a real stream (with `on`).
           destination: new Writable({
             write(chunk: Buffer | string, _enc, done) {
-              out.write(chunk.toString());
+              out.write(redact(chunk.toString()));
               done();
             },
           }),

@@ -1,10 +1,37 @@
 /** Options shared by the commands that look at the infrastructure (plan, apply, status, …). */
 import path from 'node:path';
+import type { RootOptions } from '../manifest/index.js';
 import type { OptionSpec } from './args.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './errors.js';
 
+/** Where the files manifests name may be: every command that reads manifests takes these. */
+export const ROOT_OPTIONS = {
+  root: { type: 'string' },
+  'allow-outside-root': { type: 'boolean' },
+} as const satisfies OptionSpec;
+
+export const ROOT_USAGE = `      --root DIR           files the manifests name (definitions, caFile, test-driver
+                           files) must be inside DIR (default: the manifest directory,
+                           or a manifest file's directory), after following symlinks
+      --allow-outside-root let the manifests name files anywhere (trusted manifests only)`;
+
+/** The containment options as the loader takes them. */
+export function rootOptions(
+  io: CliIo,
+  values: {
+    readonly root?: string | undefined;
+    readonly 'allow-outside-root'?: boolean | undefined;
+  },
+): RootOptions {
+  return {
+    ...(values.root === undefined ? {} : { root: path.resolve(io.cwd, values.root) }),
+    ...(values['allow-outside-root'] === true ? { allowOutsideRoot: true } : {}),
+  };
+}
+
 export const COMMON_OPTIONS = {
+  ...ROOT_OPTIONS,
   output: { type: 'string', short: 'o' },
   'state-dir': { type: 'string' },
   target: { type: 'string', multiple: true },
@@ -20,7 +47,8 @@ export const COMMON_USAGE = `  -o, --output text|json   output format (default t
       --allow-data-loss    allow deleting volumes virtwarden owns whose mapping is gone
       --state-dir DIR      lock, journal and fencing records (default:
                            $VIRTWARDEN_STATE_DIR, /var/lib/virtwarden as root,
-                           else ~/.local/state/virtwarden)`;
+                           else ~/.local/state/virtwarden)
+${ROOT_USAGE}`;
 
 export function manifestDir(io: CliIo, positional: string | undefined): string {
   return path.resolve(io.cwd, positional ?? 'manifests');

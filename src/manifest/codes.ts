@@ -37,6 +37,7 @@ export const CODES = {
   tooDeep: e('VW013', 'the document is nested deeper than 64 levels'),
   aliasLimit: e('VW014', 'aliases expand to too many nodes (alias bomb)'),
   yamlWarning: w('VW015', 'YAML construct that is ignored (for example an unknown tag)'),
+  outsideRoot: e('VW016', 'a file a manifest names resolves outside the manifest root'),
 
   notAnObject: e('VW100', 'a document is not a mapping'),
   apiVersion: e('VW101', 'apiVersion is missing or not virtwarden/v1'),
@@ -51,6 +52,7 @@ export const CODES = {
   listShape: e('VW110', 'a list is empty, too long, or has duplicate entries'),
   plaintextPassword: e('VW111', 'a password is written in plain text'),
   passwordInCommand: e('VW112', 'a command line carries a password in plain text'),
+  hookGetsPassword: e('VW113', "a hook's passEnv names an engine password variable"),
 
   duplicateName: e('VW200', 'two objects of one kind have the same name'),
   unknownSite: e('VW201', 'a reference to a site that is not defined'),
@@ -102,6 +104,7 @@ export const CODES = {
   badUri: e('VW600', 'a libvirt or migration URI has no scheme'),
   ovirtNotHttps: e('VW601', 'an oVirt engine URL is not https://'),
   insecureTls: w('VW602', 'TLS verification is switched off for an oVirt engine'),
+  uriPassword: e('VW603', 'a URI carries a password in its user part'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type CodeName = keyof typeof CODES;

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic, SourceSpan } from '../model/diagnostic.js';
 import { scanCommandPasswords } from './checks/commands.js';
+import { checkSitePaths } from './checks/paths.js';
 import type { Collected } from './collected.js';
 import { diag, quote } from './diagnostics.js';
 import { readEnvelope } from './envelope.js';
@@ -14,6 +15,7 @@ import { normalizeGuest, type DefinitionCache } from './normalize/guest.js';
 import { normalizeSite } from './normalize/site.js';
 import { normalizeStorage } from './normalize/storage.js';
 import type { YamlDocument } from './parse-yaml.js';
+import type { PathPolicy } from './root.js';
 import type { Kind } from './schema/common.js';
 import { validateDocument } from './validate-schema.js';
 import type {
@@ -36,6 +38,7 @@ export interface ParsedFileInput {
 export function collect(
   files: readonly ParsedFileInput[],
   readFile: ReadReferencedFile,
+  pathPolicy?: PathPolicy,
 ): { collected: Collected; objects: number; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   let objects = 0;
@@ -87,11 +90,12 @@ export function collect(
       diagnostics.push(...problems);
       if (problems.length > 0 || duplicate) continue;
 
-      const ctx = { file, locator: doc.locator, readFile };
+      const ctx = { file, locator: doc.locator, readFile, pathPolicy };
       const locator = doc.locator;
       switch (kind) {
         case 'Site': {
           const w = doc.value as WrittenSite;
+          diagnostics.push(...checkSitePaths(w, file, doc.locator, pathPolicy));
           collected.sites.push({ value: normalizeSite(w, ctx), written: w.spec, locator });
           break;
         }

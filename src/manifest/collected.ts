@@ -26,7 +26,13 @@ export interface Entry<T, W> {
 /** How reading a guest's definition file went. */
 export type DefinitionRead =
   | { readonly ok: true; readonly path: string; readonly inspection: DomainInspection }
-  | { readonly ok: false; readonly path: string; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly path: string;
+      readonly reason: string;
+      /** Not read at all: it resolves outside the manifest root (this is the root). */
+      readonly outsideRoot?: string;
+    };
 
 export interface GuestEntry extends Entry<Guest, WrittenGuestSpec> {
   readonly definition?: DefinitionRead;

@@ -5,16 +5,20 @@
  *
  * Directories are walked recursively in sorted order; entries whose name starts with a dot
  * (`.git`, `.github`) are skipped; symlinks are followed, each real directory visited once (so
- * a symlink loop ends); only regular files are read, and none larger than the size cap.
+ * a symlink loop ends); only regular files are read, and none larger than the size cap. A
+ * manifest file that resolves outside the manifest root (`root.ts`: a symlink, or a symlinked
+ * directory, leading out of the repository) is reported (VW016) and not read.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { decodeSource, MAX_FILE_BYTES, tooLargeDiagnostic } from './decode.js';
+import { OUTSIDE_ROOT_HINT } from './checks/paths.js';
 import { diag, quote } from './diagnostics.js';
 import type { ReadReferencedFile } from './normalize/context.js';
 import { parseSources, type LoadResult, type ManifestSource } from './parse-sources.js';
+import { rootPolicy, type RootOptions } from './root.js';
 
 const MANIFEST_FILE = /\.ya?ml$/i;
 const READ_CONCURRENCY = 16;
@@ -153,14 +157,19 @@ export const readReferencedFile: ReadReferencedFile = (absPath) => {
   }
 };
 
-/** Load every manifest under `dir` (or the single file `dir`). */
-export async function loadManifests(dir: string): Promise<LoadResult> {
+/**
+ * Load every manifest under `dir` (or the single file `dir`). Files they name must be inside
+ * the manifest root: `dir` (a file's directory) or `options.root`, unless
+ * `options.allowOutsideRoot`.
+ */
+export async function loadManifests(dir: string, options: RootOptions = {}): Promise<LoadResult> {
   const root = path.resolve(dir);
   const empty = (diagnostics: Diagnostic[]): LoadResult => ({
     diagnostics,
     files: [],
     objects: 0,
     definitionFiles: [],
+    excerptFiles: [],
   });
   let info;
   try {
@@ -186,14 +195,27 @@ export async function loadManifests(dir: string): Promise<LoadResult> {
       }),
     ]);
   }
+  const policy = rootPolicy(root, info.isDirectory(), options);
   const sources: ManifestSource[] = [];
   const failures: Diagnostic[] = [...walked.diagnostics];
-  for (let i = 0; i < walked.files.length; i += READ_CONCURRENCY) {
-    const batch = await Promise.all(walked.files.slice(i, i + READ_CONCURRENCY).map(readSource));
+  const readable = walked.files.filter((file) => {
+    if (policy === undefined || policy.verdict(file) === 'inside') return true;
+    failures.push(
+      diag(
+        'outsideRoot',
+        `manifest file ${quote(file)} resolves outside the manifest root ${quote(policy.root)}`,
+        { file, line: 1, col: 1 },
+        { hint: OUTSIDE_ROOT_HINT },
+      ),
+    );
+    return false;
+  });
+  for (let i = 0; i < readable.length; i += READ_CONCURRENCY) {
+    const batch = await Promise.all(readable.slice(i, i + READ_CONCURRENCY).map(readSource));
     for (const item of batch) {
       if ('content' in item) sources.push(item);
       else failures.push(item);
     }
   }
-  return parseSources(sources, readReferencedFile, { files: walked.files, failures });
+  return parseSources(sources, readReferencedFile, { files: walked.files, failures }, policy);
 }

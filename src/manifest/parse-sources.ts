@@ -13,6 +13,7 @@ import { decodeSource } from './decode.js';
 import type { ReadReferencedFile } from './normalize/context.js';
 import { parseYamlFast } from './parse-fast.js';
 import { parseYamlFile } from './parse-yaml.js';
+import type { PathPolicy } from './root.js';
 
 export interface LoadResult {
   /** The desired state; present if and only if there are no errors. */
@@ -25,6 +26,11 @@ export interface LoadResult {
   readonly objects: number;
   /** Definition files (domain XMLs) the guests refer to. */
   readonly definitionFiles: readonly string[];
+  /**
+   * The files a diagnostic may quote a line of: the manifest files and definition files that
+   * were read (inside the manifest root). Renderers quote nothing else.
+   */
+  readonly excerptFiles: readonly string[];
 }
 
 export interface ManifestSource {
@@ -87,6 +93,7 @@ export function parseSources(
   sources: readonly ManifestSource[],
   readFile: ReadReferencedFile,
   found: { readonly files: readonly string[]; readonly failures: readonly Diagnostic[] },
+  pathPolicy?: PathPolicy,
 ): LoadResult {
   const diagnostics: Diagnostic[] = [...found.failures];
   const parsed: ParsedFileInput[] = [];
@@ -108,7 +115,7 @@ export function parseSources(
       mayHoldPasswords: mayHoldCommandPassword(decoded.text),
     });
   }
-  const { collected, objects, diagnostics: problems } = collect(parsed, readFile);
+  const { collected, objects, diagnostics: problems } = collect(parsed, readFile, pathPolicy);
   diagnostics.push(...problems, ...runChecks(collected));
   const files = found.files;
   const ordered = orderDiagnostics(diagnostics, files);
@@ -117,11 +124,15 @@ export function parseSources(
       collected.guests.flatMap((g) => (g.definition === undefined ? [] : [g.definition.path])),
     ),
   ];
+  const readDefinitions = collected.guests.flatMap((g) =>
+    g.definition?.ok === true ? [g.definition.path] : [],
+  );
   return {
     ...(hasErrors(ordered) ? {} : { desired: toDesired(collected) }),
     diagnostics: ordered,
     files,
     objects,
     definitionFiles,
+    excerptFiles: [...new Set([...sources.map((s) => s.path), ...readDefinitions])],
   };
 }

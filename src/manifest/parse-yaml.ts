@@ -224,7 +224,12 @@ function readDocument(
         ? diag('aliasLimit', 'aliases expand to too many nodes (possible alias bomb)', at, {
             hint: `aliases may expand to at most ${MAX_ALIAS_COUNT} nodes per document`,
           })
-        : diag('yamlSyntax', `YAML: ${err instanceof Error ? err.message : String(err)}`, at),
+        : // The first line only: later lines of a parser's message may quote the input.
+          diag(
+            'yamlSyntax',
+            `YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''}`,
+            at,
+          ),
     );
     return 'broken';
   }

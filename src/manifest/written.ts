@@ -16,6 +16,7 @@ export interface WrittenFence {
   readonly command: readonly string[];
   readonly statusCommand?: readonly string[];
   readonly timeoutSeconds?: number;
+  readonly passEnv?: readonly string[];
 }
 
 export interface WrittenLibvirtHost {
@@ -128,6 +129,7 @@ export interface WrittenDrSpec {
       readonly demote: readonly string[];
     };
     readonly timeoutSeconds?: number;
+    readonly passEnv?: readonly string[];
   }[];
   readonly ovirt?: { readonly spmHandover?: { readonly timeoutSeconds?: number } };
   readonly payload?: 'cloud-init' | 'legacy' | 'both';

@@ -15,6 +15,8 @@ export type SecretRef = { readonly env: string } | { readonly file: string };
 export interface HookCommand {
   readonly argv: readonly string[];
   readonly timeoutSeconds: number;
+  /** Variables of virtwarden's environment the hook also gets (`passEnv`), by name. */
+  readonly passEnv?: readonly string[];
 }
 
 export interface FenceSpec {

@@ -13,6 +13,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { GuestHistory, MigrationFailure } from '../model/history.js';
 import { TerminalError } from '../common/errors.js';
+import { redact } from '../common/redact.js';
 import type { HistoryClearResult } from './controller-state.js';
 import { removeFileDurably, sweepTemporaries, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-mutex.js';
@@ -182,7 +183,7 @@ export class GuestHistories {
   }
 
   private async write(guest: string, stored: Stored): Promise<void> {
-    await writeFileAtomic(this.file(guest), JSON.stringify(stored) + '\n');
+    await writeFileAtomic(this.file(guest), redact(JSON.stringify(stored)) + '\n');
   }
 
   async save(guest: string, history: GuestHistory | undefined) {

@@ -13,6 +13,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../common/errors.js';
+import { redact } from '../common/redact.js';
 import type { Action } from '../model/plan.js';
 import type {
   ActionEntry,
@@ -99,7 +100,8 @@ export class Journal {
   /** Append one line (in order; never throws: see `failure`). */
   write(body: EntryBody): void {
     const entry = { time: this.now().toISOString(), run: this.run, pid: process.pid, ...body };
-    const line = JSON.stringify(entry) + '\n';
+    // A reason or message may carry text from anywhere (an engine's reply): no secret in it.
+    const line = redact(JSON.stringify(entry)) + '\n';
     this.chain = this.chain.then(() => this.append(line));
   }
 

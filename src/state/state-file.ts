@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
 import { TerminalError, TransientError } from '../common/errors.js';
+import { redact } from '../common/redact.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-mutex.js';
 
@@ -163,7 +164,7 @@ export class StateFile<T> {
       }
       await writeFileAtomic(
         this.spec.file,
-        JSON.stringify(this.spec.serialize(next), null, 2) + '\n',
+        redact(JSON.stringify(this.spec.serialize(next), null, 2)) + '\n',
       );
       return result;
     });

@@ -39,6 +39,7 @@ import { SiteObserver } from './site-observer.js';
 import { WorkQueue } from './work-queue.js';
 import type { GuestHistory } from '../model/history.js';
 import type { ObservedGuest } from '../model/observed.js';
+import { secrets } from '../common/redact.js';
 
 export interface ControllerOptions {
   readonly log: Logger;
@@ -216,11 +217,12 @@ export class Controller {
     const drains = new Map(
       [...this.drainedHosts].map((h) => [h, { by: 'virtwarden drain', since: '' }]),
     );
-    return {
+    // Served on /status: reasons and conditions carry text from anywhere (an engine's reply).
+    return secrets.redactValue({
       guests,
       services: serviceStatuses(desired, guests),
       hosts: hostStatuses(desired, observed, { drains, fenced: this.fencedHosts }),
-    };
+    });
   }
 
   /** The policy for a plan of `target` (or of everything). */

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startOvirtSim } from '@virtwarden/ovirt-sim';
 import { MemoryProvider } from '../helpers/memory-provider.js';
-import { manifestDir } from '../helpers/manifest-dir.js';
+import { caFileEntry, manifestDir } from '../helpers/manifest-dir.js';
 import { openProviders } from '../../src/providers/registry.js';
 import { describeProviderContract } from './provider-contract.js';
 import { desiredOf, guest, libvirtSite } from '../unit/reconcile/builders.js';
@@ -81,7 +81,8 @@ describeProviderContract('libvirt (test driver, one connection per host)', async
 describeProviderContract('oVirt (engine simulator)', async () => {
   const sim = await startOvirtSim({ timing: { stepMs: 30, commandMs: 10 } });
   const md = await manifestDir({
-    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: rhev }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: PW }\n    caFile: ${sim.caFile ?? ''}\n    cluster: RHEV-PRIM-CLUS\n    datacenter: RHEV-DC\n`,
+    ...caFileEntry(sim.caFile),
+    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: rhev }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: PW }\n    caFile: ca.pem\n    cluster: RHEV-PRIM-CLUS\n    datacenter: RHEV-DC\n`,
     'guest.yaml':
       'apiVersion: virtwarden/v1\nkind: Guest\nmetadata: { name: cg }\nspec: { site: rhev, name: finance-app }\n',
   });

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
-import { manifestDir, type ManifestDir } from '../helpers/manifest-dir.js';
+import { caFileEntry, manifestDir, type ManifestDir } from '../helpers/manifest-dir.js';
 import { WatchProcess } from '../helpers/watch-process.js';
 
 let sim: OvirtSim;
@@ -19,7 +19,8 @@ let watch: WatchProcess;
 beforeAll(async () => {
   sim = await startOvirtSim({ timing: { stepMs: 50, commandMs: 10 } });
   md = await manifestDir({
-    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: rhev }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: RHEVM_PASSWORD }\n    caFile: ${sim.caFile ?? ''}\n    cluster: RHEV-PRIM-CLUS\n    datacenter: RHEV-DC\n    pollIntervalSeconds: 1\n`,
+    ...caFileEntry(sim.caFile),
+    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: rhev }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: RHEVM_PASSWORD }\n    caFile: ca.pem\n    cluster: RHEV-PRIM-CLUS\n    datacenter: RHEV-DC\n    pollIntervalSeconds: 1\n`,
     'guests.yaml': ['finance-db', 'finance-app', 'finance-web']
       .map(
         (n) =>

@@ -1,4 +1,5 @@
 /** Temporary manifest directories for tests, loaded through the real loader. */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,14 @@ export interface ManifestDir {
   write(files: Record<string, string>): Promise<void>;
   load(): Promise<Desired>;
   remove(): Promise<void>;
+}
+
+/**
+ * A CA certificate (the engine simulator's) as a file of the manifest directory, `ca.pem`: files
+ * a manifest names must be inside its root, so a site writes `caFile: ca.pem`.
+ */
+export function caFileEntry(caFile: string | undefined): Record<string, string> {
+  return caFile === undefined ? {} : { 'ca.pem': readFileSync(caFile, 'utf8') };
 }
 
 export async function manifestDir(files: Record<string, string> = {}): Promise<ManifestDir> {

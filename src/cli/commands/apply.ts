@@ -8,7 +8,13 @@ import { renderPlanHuman } from '../render/plan-human.js';
 import { planDocument } from '../render/plan-json.js';
 import { ProgressReporter } from '../render/progress.js';
 import { renderStatusTable, statusDocument } from '../render/status.js';
-import { COMMON_OPTIONS, COMMON_USAGE, manifestDir, parseTargets } from '../shared-options.js';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  manifestDir,
+  parseTargets,
+  rootOptions,
+} from '../shared-options.js';
 import { seconds, styleFor } from '../style.js';
 import { resolveTargets } from '../targets.js';
 import { observeAndPlan, policyFromState, RunHistories } from '../durable-plan.js';
@@ -49,7 +55,7 @@ ${COMMON_USAGE}
     const globalLimit = Math.max(1, positiveInt('parallelism', values.parallelism, 8));
     const perHostLimit = Math.max(1, positiveInt('per-host', values['per-host'], 2));
     const dir = manifestDir(io, positionals[0]);
-    const desired = await loadDesiredOrReport(dir, io, format);
+    const desired = await loadDesiredOrReport(dir, io, format, rootOptions(io, values));
     if (!desired) return 1;
     const targets = resolveTargets(desired, parseTargets(values.target));
     const state = openStateDir(stateDir(io.env, values['state-dir']), {

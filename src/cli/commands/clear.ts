@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { loadDesiredOrReport } from '../load-desired.js';
-import { manifestDir } from '../shared-options.js';
+import { manifestDir, ROOT_OPTIONS, ROOT_USAGE, rootOptions } from '../shared-options.js';
 import { journalOutcome, openCliState, operatorName } from '../state-store.js';
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
@@ -30,17 +30,18 @@ Options:
       --note TEXT       recorded with the clear (what was fixed)
       --state-dir DIR   the controller state (default: $VIRTWARDEN_STATE_DIR,
                         /var/lib/virtwarden as root, else ~/.local/state/virtwarden)
+${ROOT_USAGE}
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { note: { type: 'string' }, 'state-dir': { type: 'string' } },
+      { note: { type: 'string' }, 'state-dir': { type: 'string' }, ...ROOT_OPTIONS },
       2,
     );
     const [guest, dirArg] = positionals;
     if (guest === undefined) throw new UsageError('expected the guest to clear: `clear GUEST`');
     const dir = manifestDir(io, dirArg);
-    const desired = await loadDesiredOrReport(dir, io, 'text');
+    const desired = await loadDesiredOrReport(dir, io, 'text', rootOptions(io, values));
     if (!desired) return 1;
     if (!desired.guests.has(guest)) {
       io.stderr.write(`virtwarden clear: no guest '${guest}' in the manifests of ${dir}\n`);

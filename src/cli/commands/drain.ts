@@ -9,10 +9,11 @@ import type { CliIo } from '../io.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { loadDesiredOrReport } from '../load-desired.js';
-import { manifestDir } from '../shared-options.js';
+import { manifestDir, ROOT_OPTIONS, ROOT_USAGE, rootOptions } from '../shared-options.js';
 import { journalOutcome, openCliState, operatorName } from '../state-store.js';
 import { randomUUID } from 'node:crypto';
 import type { Desired, LibvirtHost } from '../../model/desired.js';
+import type { RootOptions } from '../../manifest/index.js';
 
 function libvirtHosts(desired: Desired): LibvirtHost[] {
   return [...desired.sites.values()].flatMap((s) =>
@@ -26,9 +27,10 @@ async function manifestHost(
   command: string,
   dirArg: string | undefined,
   io: CliIo,
+  root: RootOptions,
 ): Promise<LibvirtHost | undefined> {
   const dir = manifestDir(io, dirArg);
-  const desired = await loadDesiredOrReport(dir, io, 'text');
+  const desired = await loadDesiredOrReport(dir, io, 'text', root);
   if (!desired) return undefined;
   const hosts = libvirtHosts(desired);
   const host = hosts.find((h) => h.name === name);
@@ -42,7 +44,11 @@ async function manifestHost(
   return host;
 }
 
-const OPTIONS = { note: { type: 'string' }, 'state-dir': { type: 'string' } } as const;
+const OPTIONS = {
+  note: { type: 'string' },
+  'state-dir': { type: 'string' },
+  ...ROOT_OPTIONS,
+} as const;
 
 export const command: Command = {
   name: 'drain',
@@ -61,12 +67,13 @@ Options:
       --note TEXT       recorded with the drain (why, a ticket)
       --state-dir DIR   the controller state (default: $VIRTWARDEN_STATE_DIR,
                         /var/lib/virtwarden as root, else ~/.local/state/virtwarden)
+${ROOT_USAGE}
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, 2);
     const [name, dirArg] = positionals;
     if (name === undefined) throw new UsageError('expected the host to drain: `drain HOST`');
-    const host = await manifestHost(name, 'drain', dirArg, io);
+    const host = await manifestHost(name, 'drain', dirArg, io, rootOptions(io, values));
     if (!host) return 1;
     const state = openCliState(io, 'drain', values['state-dir']);
     const by = operatorName(io.env);
@@ -105,16 +112,17 @@ journal. HOST must be a libvirt host of DIR's manifests (default ./manifests).
 Options:
       --state-dir DIR   the controller state (default: $VIRTWARDEN_STATE_DIR,
                         /var/lib/virtwarden as root, else ~/.local/state/virtwarden)
+${ROOT_USAGE}
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { 'state-dir': OPTIONS['state-dir'] },
+      { 'state-dir': OPTIONS['state-dir'], ...ROOT_OPTIONS },
       2,
     );
     const [name, dirArg] = positionals;
     if (name === undefined) throw new UsageError('expected the host to undrain: `undrain HOST`');
-    const host = await manifestHost(name, 'undrain', dirArg, io);
+    const host = await manifestHost(name, 'undrain', dirArg, io, rootOptions(io, values));
     if (!host) return 1;
     const state = openCliState(io, 'undrain', values['state-dir']);
     const removed = await state.clearDrain(name);

@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import { UsageError } from '../errors.js';
 import { loadDesiredOrReport } from '../load-desired.js';
 import { withProviders } from '../infrastructure.js';
-import { manifestDir } from '../shared-options.js';
+import { manifestDir, ROOT_OPTIONS, ROOT_USAGE, rootOptions } from '../shared-options.js';
 import { journalOutcome, openCliState, operatorName } from '../state-store.js';
 import { observeSites } from '../../reconcile/observe.js';
 
@@ -28,11 +28,17 @@ Options:
       --dir DIR         manifests (default ./manifests), to find the host
       --note TEXT       recorded with the confirmation (who, why)
       --state-dir DIR   the controller state, where confirmations are kept
+${ROOT_USAGE}
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { dir: { type: 'string' }, note: { type: 'string' }, 'state-dir': { type: 'string' } },
+      {
+        dir: { type: 'string' },
+        note: { type: 'string' },
+        'state-dir': { type: 'string' },
+        ...ROOT_OPTIONS,
+      },
       2,
     );
     const [verb, host] = positionals;
@@ -61,7 +67,7 @@ Options:
       return journalOutcome(io, 'fence', journal);
     }
     const dir = manifestDir(io, values.dir);
-    const desired = await loadDesiredOrReport(dir, io, 'text');
+    const desired = await loadDesiredOrReport(dir, io, 'text', rootOptions(io, values));
     if (!desired) return 1;
     const site =
       [...desired.sites.values()].find(

@@ -4,7 +4,13 @@ import { withProviders } from '../infrastructure.js';
 import { loadDesiredOrReport } from '../load-desired.js';
 import { renderPlanHuman } from '../render/plan-human.js';
 import { planDocument } from '../render/plan-json.js';
-import { COMMON_OPTIONS, COMMON_USAGE, manifestDir, parseTargets } from '../shared-options.js';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  manifestDir,
+  parseTargets,
+  rootOptions,
+} from '../shared-options.js';
 import { styleFor, seconds } from '../style.js';
 import { resolveTargets } from '../targets.js';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +37,7 @@ ${COMMON_USAGE}
     });
     const format = outputFormat(values.output);
     const dir = manifestDir(io, positionals[0]);
-    const desired = await loadDesiredOrReport(dir, io, format);
+    const desired = await loadDesiredOrReport(dir, io, format, rootOptions(io, values));
     if (!desired) return 1;
     const targets = resolveTargets(desired, parseTargets(values.target));
     const state = openCliState(io, 'plan', values['state-dir']);

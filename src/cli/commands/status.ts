@@ -3,7 +3,7 @@ import { outputFormat, parseCommandArgs } from '../args.js';
 import { withProviders } from '../infrastructure.js';
 import { loadDesiredOrReport } from '../load-desired.js';
 import { renderHostLines, renderStatusTable, statusDocument } from '../render/status.js';
-import { manifestDir } from '../shared-options.js';
+import { manifestDir, ROOT_OPTIONS, ROOT_USAGE, rootOptions } from '../shared-options.js';
 import { styleFor } from '../style.js';
 import { randomUUID } from 'node:crypto';
 import { guestStatuses, hostStatuses, serviceStatuses } from '../../reconcile/status.js';
@@ -21,15 +21,21 @@ INTENTIONAL_OFFLINE) with a confidence, the host it runs on, and the reason — 
 virtwarden is waiting for. Services are down when any of their guests is not online. It reads
 the same controller state as \`watch\` (--state-dir): FAULTED marks and failure histories,
 fencing confirmations, drained hosts.
+
+Options:
+  -o, --output text|json   output format (default text)
+      --state-dir DIR      the controller state
+${ROOT_USAGE}
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       output: { type: 'string', short: 'o' },
       'state-dir': { type: 'string' },
+      ...ROOT_OPTIONS,
     });
     const format = outputFormat(values.output);
     const dir = manifestDir(io, positionals[0]);
-    const desired = await loadDesiredOrReport(dir, io, format);
+    const desired = await loadDesiredOrReport(dir, io, format, rootOptions(io, values));
     if (!desired) return 1;
     const state = openCliState(io, 'status', values['state-dir']);
     const [fromState, drains] = await Promise.all([

@@ -5,7 +5,7 @@
  */
 import type { Command } from '../command.js';
 import { outputFormat, parseCommandArgs } from '../args.js';
-import { manifestDir } from '../shared-options.js';
+import { manifestDir, ROOT_OPTIONS, ROOT_USAGE, rootOptions } from '../shared-options.js';
 import { styleFor } from '../style.js';
 import { countSummary, diagnosticJson, renderDiagnostics } from '../render/diagnostics.js';
 import { loadManifests } from '../../manifest/index.js';
@@ -22,15 +22,17 @@ and the guests' domain XML files. Contacts no host or engine.
 
 Options:
   -o, --output text|json   output format (default text)
+${ROOT_USAGE}
 
 Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       output: { type: 'string', short: 'o' },
+      ...ROOT_OPTIONS,
     });
     const format = outputFormat(values.output);
-    const result = await loadManifests(manifestDir(io, positionals[0]));
+    const result = await loadManifests(manifestDir(io, positionals[0]), rootOptions(io, values));
     const failed = hasErrors(result.diagnostics);
     if (format === 'json') {
       const doc = {
@@ -43,7 +45,12 @@ Exit status: 0 when there are no errors (warnings allowed), 1 otherwise.
       return failed ? 1 : 0;
     }
     io.stdout.write(
-      renderDiagnostics(result.diagnostics, { cwd: io.cwd, stream: io.stdout, env: io.env }),
+      renderDiagnostics(result.diagnostics, {
+        cwd: io.cwd,
+        stream: io.stdout,
+        env: io.env,
+        excerptFiles: result.excerptFiles,
+      }),
     );
     const style = styleFor(io.stdout, io);
     const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

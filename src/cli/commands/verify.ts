@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { outputFormat, parseCommandArgs } from '../args.js';
 import { withProviders } from '../infrastructure.js';
 import { loadDesiredOrReport } from '../load-desired.js';
-import { manifestDir } from '../shared-options.js';
+import { manifestDir, ROOT_OPTIONS, ROOT_USAGE, rootOptions } from '../shared-options.js';
 import { styleFor } from '../style.js';
 import { errorMessage } from '../../common/errors.js';
 import type { Check } from '../../providers/provider.js';
@@ -17,14 +17,19 @@ Checks, without changing anything, that the infrastructure can do what the manif
 VM exists and the engine's own HA is off for it; storage sources exist under the same name on
 every host a guest may run on, pools and golden images exist, and a guest that may
 live-migrate has no host-local disk. One line per check; exit 1 if any check fails.
+
+Options:
+  -o, --output text|json   output format (default text)
+${ROOT_USAGE}
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       output: { type: 'string', short: 'o' },
+      ...ROOT_OPTIONS,
     });
     const format = outputFormat(values.output);
     const dir = manifestDir(io, positionals[0]);
-    const desired = await loadDesiredOrReport(dir, io, format);
+    const desired = await loadDesiredOrReport(dir, io, format, rootOptions(io, values));
     if (!desired) return 1;
     const bySite = await withProviders(desired, io, dir, (providers) =>
       Promise.all(

@@ -6,8 +6,9 @@ import { UsageError } from '../errors.js';
 import { listenOptions } from '../listen-options.js';
 import { loadDesiredOrReport } from '../load-desired.js';
 import { createLogger } from '../logger.js';
-import { manifestDir } from '../shared-options.js';
+import { manifestDir, ROOT_OPTIONS, ROOT_USAGE, rootOptions } from '../shared-options.js';
 import { errorMessage, VirtwardenError } from '../../common/errors.js';
+import { secrets } from '../../common/redact.js';
 import type { Desired } from '../../model/desired.js';
 import { loadManifests } from '../../manifest/index.js';
 import { closeProviders, openProviders } from '../../providers/registry.js';
@@ -57,6 +58,7 @@ Options:
       --log-level L        trace, debug, info, warn, error (default info)
       --lock-timeout SEC   wait this long for the controller lock (default 0)
       --state-dir DIR      lock, journal, histories, fencing records and drains
+${ROOT_USAGE}
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -71,7 +73,9 @@ Options:
       'log-level': { type: 'string' },
       'lock-timeout': { type: 'string' },
       'state-dir': { type: 'string' },
+      ...ROOT_OPTIONS,
     });
+    const root = rootOptions(io, values);
     const listen = listenOptions(values, io.cwd);
     const resyncSeconds = Math.max(1, positiveInt('resync', values.resync, 60));
     const workers = Math.max(1, positiveInt('workers', values.workers, 4));
@@ -85,7 +89,7 @@ Options:
     }
     const log = createLogger(io.stdout, logFormat, level);
     const dir = manifestDir(io, positionals[0]);
-    const loaded = await loadDesiredOrReport(dir, io, 'text');
+    const loaded = await loadDesiredOrReport(dir, io, 'text', root);
     if (!loaded) return 1;
     const desired: Desired = loaded;
     const stateFolder = stateDir(io.env, values['state-dir']);
@@ -193,12 +197,18 @@ Options:
 
       let server;
       try {
-        server = await startOpsServer(controller, listen, () => health.report(), {
-          log,
-          problem: (p) => {
-            health.set('endpoint', p);
+        // Problems on /healthz and /readyz quote errors from anywhere: no secret in them.
+        server = await startOpsServer(
+          controller,
+          listen,
+          () => secrets.redactValue(health.report()),
+          {
+            log,
+            problem: (p) => {
+              health.set('endpoint', p);
+            },
           },
-        });
+        );
       } catch (err) {
         await closeProviders(controller.providers);
         if (err instanceof VirtwardenError) throw new UsageError(err.message);
@@ -212,7 +222,7 @@ Options:
         controller,
         health,
         log,
-        load: () => loadManifests(dir),
+        load: () => loadManifests(dir, root),
         openProviders: (d) => openProviders(d, providerOptions),
         closeProviders,
         onSwapped: (d) => {

@@ -2,8 +2,13 @@
  * Source lines quoted under a diagnostic: read once per file (size-capped, binary files not
  * quoted), control characters replaced so a manifest cannot send escape sequences to the
  * terminal, tabs expanded, long lines windowed around the span, and secrets masked.
+ *
+ * Only manifests and domain XMLs are ever quoted, one line each: a file is quoted when its real
+ * name ends in `.yaml`/`.yml` or its text starts like XML. Whatever else a diagnostic points
+ * at (a definition file that is really `/etc/shadow`, `/proc/self/environ`, a key) is never
+ * shown, so a manifest cannot make the output print a file's content.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import type { SourceSpan } from '../../model/diagnostic.js';
 
 const MAX_QUOTED_FILE_BYTES = 8 * 1024 * 1024;
@@ -12,13 +17,25 @@ const TAB_WIDTH = 4;
 
 export type ReadSource = (file: string) => string | undefined;
 
+const YAML_NAME = /\.ya?ml$/i;
+/** An XML declaration, comment or element at the start (after a BOM and white space). */
+const XML_START = /^\s*<(?:\?xml[\s?]|!--|[A-Za-z_])/;
+
+/** Is this text, read from `real`, a manifest or an XML document that may be quoted? */
+export function mayQuote(real: string, text: string): boolean {
+  return YAML_NAME.test(real) || XML_START.test(text);
+}
+
 /** Reads files for quoting from the file system; undefined for anything unquotable. */
 export const readSourceFromDisk: ReadSource = (file) => {
   try {
-    if (statSync(file).size > MAX_QUOTED_FILE_BYTES) return undefined;
-    const text = readFileSync(file, 'utf8');
-    if (text.includes('\0')) return undefined;
-    return text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const real = realpathSync(file);
+    const info = statSync(real);
+    if (!info.isFile() || info.size > MAX_QUOTED_FILE_BYTES) return undefined;
+    const read = readFileSync(real, 'utf8');
+    if (read.includes('\0')) return undefined;
+    const text = read.startsWith('\uFEFF') ? read.slice(1) : read;
+    return mayQuote(real, text) ? text : undefined;
   } catch {
     return undefined;
   }

@@ -30,6 +30,11 @@ export interface RenderDiagnosticsOptions {
   readonly env: CliIo['env'];
   /** Reads a file to quote its lines; default: the file system. */
   readonly readSource?: ReadSource;
+  /**
+   * When given, the only files whose lines may be quoted (`LoadResult.excerptFiles`: the
+   * manifests and definitions read inside the manifest root).
+   */
+  readonly excerptFiles?: readonly string[];
 }
 
 /** A path as shown to the user: relative to `cwd` when that is shorter to read. */
@@ -79,7 +84,11 @@ export function renderDiagnostics(
   options: RenderDiagnosticsOptions,
 ): string {
   const style = styleFor(options.stream, options);
-  const sources = new SourceLines(options.readSource ?? readSourceFromDisk);
+  const read = options.readSource ?? readSourceFromDisk;
+  const allowed = options.excerptFiles === undefined ? undefined : new Set(options.excerptFiles);
+  const sources = new SourceLines((file) =>
+    allowed === undefined || allowed.has(file) ? read(file) : undefined,
+  );
   const secrets = diagnostics.flatMap((d) => (d.secretAt === undefined ? [] : [d.secretAt]));
   return diagnostics.map((d) => renderOne(d, options, style, sources, secrets) + '\n').join('');
 }

@@ -9,6 +9,7 @@ import type { Collected, GuestEntry, Names } from '../collected.js';
 import type { XmlPosition } from '../domain-xml.js';
 import { diag, quote } from '../diagnostics.js';
 import { drPlans } from './membership.js';
+import { OUTSIDE_ROOT_HINT } from './paths.js';
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
@@ -22,6 +23,16 @@ function checkOne(entry: GuestEntry, inDrPlan: string | undefined): Diagnostic[]
   const { value: guest, written, locator } = entry;
   const fileAt = (): SourceSpan => locator.span(['spec', 'definition', 'file']);
   const writtenPath = written.definition?.file ?? read.path;
+  if (!read.ok && read.outsideRoot !== undefined) {
+    return [
+      diag(
+        'outsideRoot',
+        `spec.definition.file ${quote(writtenPath)} of guest ${quote(guest.name)} resolves outside the manifest root ${quote(read.outsideRoot)}`,
+        fileAt(),
+        { hint: OUTSIDE_ROOT_HINT },
+      ),
+    ];
+  }
   if (!read.ok) {
     return [
       diag(

@@ -4,6 +4,7 @@ import { checkDefinitions } from './definitions.js';
 import { checkDependencies } from './dependencies.js';
 import { checkDisasterRecovery } from './dr.js';
 import { checkGuests } from './guests.js';
+import { checkHookEnvironment } from './hook-env.js';
 import { checkSites } from './sites.js';
 import { checkStorage } from './storage.js';
 
@@ -12,6 +13,7 @@ export function runChecks(collected: Collected): Diagnostic[] {
   const names = new Names(collected);
   return [
     ...checkSites(collected),
+    ...checkHookEnvironment(collected),
     ...checkGuests(collected, names),
     ...checkDefinitions(collected, names),
     ...checkStorage(collected, names),

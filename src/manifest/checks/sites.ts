@@ -1,9 +1,42 @@
-/** Sites and hosts: unique host names, usable URIs, TLS for oVirt. */
+/** Sites and hosts: unique host names, usable URIs without passwords, TLS for oVirt. */
 import type { Diagnostic, SourceSpan } from '../../model/diagnostic.js';
 import type { Collected } from '../collected.js';
 import { diag, quote } from '../diagnostics.js';
+import type { DocPath, Locator } from '../locate.js';
 
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/;
+
+/** The user part's password of `uri` (`qemu+tcp://admin:pw@host/system`), if it has one. */
+function userinfoPassword(uri: string): string | undefined {
+  // WHATWG URL parsing reads user:password of any scheme with an authority (`//`).
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    // Unparsable (a test:/// path with odd characters): look for `//user:pw@` ourselves.
+    return /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@]*:([^/?#@]+)@/.exec(uri)?.[1];
+  }
+  return url.password === '' ? undefined : url.password;
+}
+
+/**
+ * A password in a URI sits in git, in `ps` output and in every message that names the URI.
+ * The whole value is the secret span, so no quoted line shows it.
+ */
+function checkUriPassword(
+  uri: string | undefined,
+  what: string,
+  path: DocPath,
+  locator: Locator,
+  hint: string,
+): Diagnostic | undefined {
+  if (uri === undefined || userinfoPassword(uri) === undefined) return undefined;
+  const at = locator.span(path);
+  return diag('uriPassword', `${what} carries a password in its user part`, at, {
+    hint,
+    secretAt: at,
+  });
+}
 
 export function checkSites(collected: Collected): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -26,6 +59,17 @@ export function checkSites(collected: Collected): Diagnostic[] {
         }
         for (const field of ['uri', 'migrationUri'] as const) {
           const uri = host[field];
+          const withPassword = checkUriPassword(
+            uri,
+            `${field} of host ${quote(host.name)}`,
+            [...base, field],
+            locator,
+            'libvirt reads credentials from its auth file (auth.conf) or ssh keys, never from the URI; remove ":password"',
+          );
+          if (withPassword !== undefined) {
+            out.push(withPassword);
+            continue; // any other message would quote the URI, password and all
+          }
           if (uri !== undefined && !URI.test(uri)) {
             out.push(
               diag(
@@ -46,6 +90,14 @@ export function checkSites(collected: Collected): Diagnostic[] {
     }
     const ovirt = written.ovirt;
     if (ovirt !== undefined) {
+      const withPassword = checkUriPassword(
+        ovirt.url,
+        `url of site ${quote(site.name)}`,
+        ['spec', 'ovirt', 'url'],
+        locator,
+        'write the user in `user` and take the password from passwordFrom (env or file)',
+      );
+      if (withPassword !== undefined) out.push(withPassword);
       let url: URL | undefined;
       try {
         url = new URL(ovirt.url);
@@ -57,7 +109,7 @@ export function checkSites(collected: Collected): Diagnostic[] {
           diag(
             'ovirtNotHttps',
             url === undefined
-              ? `url ${quote(ovirt.url)} of site ${quote(site.name)} is not a valid URL`
+              ? `url ${withPassword === undefined ? quote(ovirt.url) : '(with a password)'} of site ${quote(site.name)} is not a valid URL`
               : `url of site ${quote(site.name)} uses ${url.protocol.replace(':', '')}, not https`,
             locator.span(['spec', 'ovirt', 'url']),
             {

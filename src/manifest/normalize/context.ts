@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Locator } from '../locate.js';
+import type { PathPolicy } from '../root.js';
 
 /** A failure to read a referenced file, with the reason in words. */
 export interface ReadFailure {
@@ -18,6 +19,8 @@ export interface NormalizeContext {
   readonly file: string;
   readonly locator: Locator;
   readonly readFile: ReadReferencedFile;
+  /** The manifest root that referenced files must be inside (none: no containment). */
+  readonly pathPolicy?: PathPolicy | undefined;
 }
 
 /** A path written in a manifest, relative to the manifest's directory. */

@@ -42,9 +42,9 @@ export function normalizeDr(doc: WrittenDisasterRecovery, ctx: NormalizeContext)
     guests,
     replication: (s.replication ?? []).map((r) => ({
       name: r.name,
-      status: hook(r.command.status, r.timeoutSeconds),
-      promote: hook(r.command.promote, r.timeoutSeconds),
-      demote: hook(r.command.demote, r.timeoutSeconds),
+      status: hook(r.command.status, r.timeoutSeconds, r.passEnv),
+      promote: hook(r.command.promote, r.timeoutSeconds, r.passEnv),
+      demote: hook(r.command.demote, r.timeoutSeconds, r.passEnv),
     })),
     ...(spm === undefined
       ? {}

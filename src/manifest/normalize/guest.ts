@@ -16,6 +16,13 @@ function readDefinition(
   const cached = cache.get(absPath);
   if (cached !== undefined) return cached;
   let result: DefinitionRead & { readonly xml?: string };
+  // Judged before anything is read: nothing of a file outside the root reaches any output.
+  const policy = ctx.pathPolicy;
+  if (policy?.verdict(absPath) === 'outside') {
+    result = { ok: false, path: absPath, reason: 'outside the root', outsideRoot: policy.root };
+    cache.set(absPath, result);
+    return result;
+  }
   let content: ReturnType<NormalizeContext['readFile']>;
   try {
     content = ctx.readFile(absPath);

@@ -21,15 +21,23 @@ export function normalizeLibvirtUri(file: string, uri: string): string {
   return `test://${resolveFrom(file, relative)}${suffix}`;
 }
 
-export function hook(argv: readonly string[], timeoutSeconds: number | undefined): HookCommand {
-  return { argv: [...argv], timeoutSeconds: timeoutSeconds ?? DEFAULT_HOOK_TIMEOUT_SECONDS };
+export function hook(
+  argv: readonly string[],
+  timeoutSeconds: number | undefined,
+  passEnv: readonly string[] | undefined,
+): HookCommand {
+  return {
+    argv: [...argv],
+    timeoutSeconds: timeoutSeconds ?? DEFAULT_HOOK_TIMEOUT_SECONDS,
+    ...(passEnv === undefined ? {} : { passEnv: [...passEnv] }),
+  };
 }
 
 function fenceOf(written: WrittenFence): FenceSpec {
-  const off = hook(written.command, written.timeoutSeconds);
+  const off = hook(written.command, written.timeoutSeconds, written.passEnv);
   return written.statusCommand === undefined
     ? { off }
-    : { off, status: hook(written.statusCommand, written.timeoutSeconds) };
+    : { off, status: hook(written.statusCommand, written.timeoutSeconds, written.passEnv) };
 }
 
 export function normalizeSite(doc: WrittenSite, ctx: NormalizeContext): Site {

@@ -23,6 +23,11 @@ export const COMMON_DEFS: Readonly<Record<string, Schema>> = {
     str('One argument, passed as it is written.'),
     { minItems: 1 },
   ),
+  passEnv: list(
+    'Names of environment variables passed on to a hook command.',
+    str('An environment variable name.', { pattern: PATTERNS.envName.pattern }),
+    { uniqueItems: true, maxItems: 64 },
+  ),
   secretRef: obj(
     'Where a secret is read from when it is needed. Exactly one of `env` or `file`; the ' +
       'secret itself never appears in a manifest.',

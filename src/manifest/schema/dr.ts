@@ -110,6 +110,12 @@ export const DR_SCHEMA: KindSchema = {
           maximum: 86400,
           default: 60,
         }),
+        passEnv: ref(
+          'passEnv',
+          'Environment variables of the virtwarden process that the command also receives, by ' +
+            'name (e.g. `[IPMI_PASSWORD]`). Hooks otherwise get only PATH, HOME, LANG, LC_*, TZ ' +
+            'and nothing else: never the engine password. Default: none.',
+        ),
       },
       { required: ['name', 'command'] },
     ),

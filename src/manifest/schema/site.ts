@@ -96,6 +96,12 @@ export const SITE_SCHEMA: KindSchema = {
           maximum: 3600,
           default: 60,
         }),
+        passEnv: ref(
+          'passEnv',
+          'Environment variables of the virtwarden process that the command also receives, by ' +
+            'name (e.g. `[IPMI_PASSWORD]`). Hooks otherwise get only PATH, HOME, LANG, LC_*, TZ ' +
+            'and nothing else: never the engine password. Default: none.',
+        ),
       },
       { required: ['command'] },
     ),
@@ -113,10 +119,13 @@ export const SITE_SCHEMA: KindSchema = {
         ),
         caFile: str(
           "CA bundle (PEM) that signs the engine's certificate; relative to this manifest's " +
-            'directory. Default: the system CAs. TLS is always verified.',
+            'directory, inside the manifest root. Default: the system CAs. The certificate ' +
+            "must also be issued for the url's host name.",
         ),
         insecure: bool(
-          'Switch TLS verification off (lab use only; virtwarden warns). Default false.',
+          'Switch TLS verification off — neither the certificate chain nor the host name is ' +
+            'checked, and the password goes to whoever answers (lab use only; validate warns, ' +
+            'VW602). Default false.',
           false,
         ),
         cluster: str('The oVirt cluster whose hosts make up this site, e.g. `RHEV-PRIM-CLUS`.'),

@@ -9,8 +9,10 @@
  * - Judged on exit: the outcome is the child's exit, not the close of its pipes, which a
  *   background grandchild (`sh -c 'sleep 100000 & exit 0'`) holds open. Whatever is left of the
  *   group after the exit is killed the same way: a hook never leaks a process.
- * - Clean environment: PATH, LANG, TZ and HOME, plus what the caller passes in `env` — never the
- *   rest of virtwarden's environment (an engine password in RHEVM_PASSWORD, tokens).
+ * - Clean environment: an allow-list — PATH, HOME, LANG, LC_* and TZ — plus the variables the
+ *   hook's manifest names in `passEnv` and what the caller passes in `env`; never the rest of
+ *   virtwarden's environment (an engine password in RHEVM_PASSWORD, tokens). Validation refuses
+ *   a `passEnv` that names a `passwordFrom.env` variable (VW113).
  */
 import { spawn } from 'node:child_process';
 import type { HookCommand } from '../../model/desired.js';
@@ -30,7 +32,7 @@ export interface HookResult {
 
 export interface HookOptions {
   readonly signal?: AbortSignal;
-  /** Variables for the hook besides PATH, LANG, TZ and HOME (which it always gets). */
+  /** Variables for the hook besides the allow-list and its `passEnv` (which it always gets). */
   readonly env?: NodeJS.ProcessEnv;
   /** Between SIGTERM and SIGKILL of the group (default 1 s). */
   readonly killGraceMs?: number;
@@ -38,17 +40,21 @@ export interface HookOptions {
 
 const LIMIT = 64 * 1024;
 const INHERITED = ['PATH', 'LANG', 'TZ', 'HOME'] as const;
+/** Locale categories (LC_ALL, LC_CTYPE, …): how a fence agent reads and prints text. */
+const LOCALE = /^LC_[A-Z]+$/;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** After the exit, how long the pipes may take to drain before they are cut. */
 const DRAIN_MS = 200;
 
-/** The environment a hook runs with. */
+/** The environment a hook runs with: the allow-list, then `passEnv`, then `extra`. */
 export function hookEnvironment(
   parent: NodeJS.ProcessEnv,
   extra: NodeJS.ProcessEnv = {},
+  passEnv: readonly string[] = [],
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: DEFAULT_PATH };
-  for (const name of INHERITED) {
+  const names = [...INHERITED, ...Object.keys(parent).filter((n) => LOCALE.test(n)), ...passEnv];
+  for (const name of names) {
     const v = parent[name];
     if (v !== undefined) env[name] = v;
   }
@@ -95,7 +101,7 @@ export function runHook(cmd: HookCommand, options: HookOptions = {}): Promise<Ho
     };
     const child = spawn(file, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: hookEnvironment(process.env, options.env),
+      env: hookEnvironment(process.env, options.env, cmd.passEnv),
       detached: true,
     });
     const pgid = child.pid;

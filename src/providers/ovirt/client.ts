@@ -16,6 +16,7 @@ import got, { type Got, type Method } from 'got';
 import type { OvirtSite } from '../../model/desired.js';
 import { backoffDelay, type BackoffPolicy } from '../../common/backoff.js';
 import { TerminalError, TransientError } from '../../common/errors.js';
+import { registerSecret } from '../../common/redact.js';
 import { faultFor, networkError } from './errors.js';
 
 export type Json = Record<string, unknown>;
@@ -55,6 +56,10 @@ export class OvirtClient {
     this.api = site.url.replace(/\/+$/, '');
     this.user = site.user;
     this.password = options.password;
+    // What goes on the wire in its place is as secret as the password (an echo of the
+    // Authorization header must be redacted too); the SSO token is registered when issued.
+    registerSecret(options.password);
+    registerSecret(Buffer.from(`${this.user}:${this.password}`).toString('base64'));
     this.getRetries = options.getRetries ?? 2;
     this.loginRetries = options.loginRetries ?? 3;
     this.backoff = options.retryBackoff ?? RETRY_BACKOFF;
@@ -150,6 +155,7 @@ export class OvirtClient {
     const body = JSON.parse(res.body) as { access_token?: string };
     if (body.access_token === undefined)
       throw new TerminalError('ovirt-auth', 'engine login returned no token');
+    registerSecret(body.access_token);
     this.token = body.access_token;
   }
 

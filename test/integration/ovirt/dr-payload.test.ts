@@ -10,7 +10,7 @@ import { closeProviders, openProviders } from '../../../src/providers/registry.j
 import { DEFAULT_EXECUTOR_OPTIONS, execute } from '../../../src/reconcile/executor.js';
 import { defaultPolicy } from '../../../src/reconcile/policy.js';
 import { executionDeps, planOnce } from '../../../src/reconcile/session.js';
-import { manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
+import { caFileEntry, manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
 
 let sim: OvirtSim;
 let md: ManifestDir;
@@ -33,8 +33,9 @@ beforeAll(async () => {
     },
   });
   const site = (name: string, cluster: string): string =>
-    `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: ${name} }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: PW }\n    caFile: ${sim.caFile ?? ''}\n    cluster: ${cluster}\n    datacenter: DC\n`;
+    `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: ${name} }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: PW }\n    caFile: ca.pem\n    cluster: ${cluster}\n    datacenter: DC\n`;
   md = await manifestDir({
+    ...caFileEntry(sim.caFile),
     'sites.yaml': site('prim', 'PRIM') + '---\n' + site('sec', 'SEC'),
     'guest.yaml':
       'apiVersion: virtwarden/v1\nkind: Guest\nmetadata: { name: app }\nspec: { site: prim, name: fin-app }\n',

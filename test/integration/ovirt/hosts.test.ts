@@ -17,7 +17,7 @@ import { DEFAULT_EXECUTOR_OPTIONS, execute } from '../../../src/reconcile/execut
 import { defaultPolicy } from '../../../src/reconcile/policy.js';
 import { executionDeps, planOnce } from '../../../src/reconcile/session.js';
 import { captureIo } from '../../helpers/cli-io.js';
-import { manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
+import { caFileEntry, manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
 
 let sim: OvirtSim;
 let md: ManifestDir;
@@ -29,7 +29,8 @@ const env = { RHEVM_PASSWORD: 'secret' };
 beforeAll(async () => {
   sim = await startOvirtSim({ timing: { stepMs: 30, commandMs: 10 } });
   md = await manifestDir({
-    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: prim }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: RHEVM_PASSWORD }\n    caFile: ${sim.caFile ?? ''}\n    cluster: RHEV-PRIM-CLUS\n    datacenter: RHEV-DC\n    manualFencing: true\n`,
+    ...caFileEntry(sim.caFile),
+    'site.yaml': `apiVersion: virtwarden/v1\nkind: Site\nmetadata: { name: prim }\nspec:\n  ovirt:\n    url: ${sim.url}\n    user: admin@internal\n    passwordFrom: { env: RHEVM_PASSWORD }\n    caFile: ca.pem\n    cluster: RHEV-PRIM-CLUS\n    datacenter: RHEV-DC\n    manualFencing: true\n`,
     'guests.yaml': `apiVersion: virtwarden/v1\nkind: Guest\nmetadata: { name: db }\nspec: { site: prim, name: finance-db }\n`,
   });
   desired = await md.load();

@@ -11,7 +11,7 @@ import { closeProviders, openProviders } from '../../../src/providers/registry.j
 import { execute, DEFAULT_EXECUTOR_OPTIONS } from '../../../src/reconcile/executor.js';
 import { defaultPolicy } from '../../../src/reconcile/policy.js';
 import { executionDeps, planOnce } from '../../../src/reconcile/session.js';
-import { manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
+import { caFileEntry, manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
 
 let sim: OvirtSim;
 let md: ManifestDir;
@@ -66,7 +66,7 @@ async function converge(d: Desired): Promise<{ actions: string[]; statuses: stri
 
 beforeAll(async () => {
   sim = await startOvirtSim({ timing: { stepMs: 40, commandMs: 10 } });
-  md = await manifestDir(manifests(sim.url, sim.caFile ?? ''));
+  md = await manifestDir({ ...caFileEntry(sim.caFile), ...manifests(sim.url, 'ca.pem') });
   desired = await md.load();
   providers = await openProviders(desired, { env, manifestDir: md.dir });
 });
@@ -147,7 +147,10 @@ describe('oVirt provider against the simulated engine', () => {
   });
 
   it('state: stopped shuts the VM down and observation agrees', async () => {
-    const stopped = await manifestDir(manifests(sim.url, sim.caFile ?? '', 'stopped'));
+    const stopped = await manifestDir({
+      ...caFileEntry(sim.caFile),
+      ...manifests(sim.url, 'ca.pem', 'stopped'),
+    });
     try {
       const d = await stopped.load();
       const r = await converge(d);

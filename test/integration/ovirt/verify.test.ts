@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runCli } from '../../../src/cli/main.js';
 import { startOvirtSim, type OvirtSim } from '@virtwarden/ovirt-sim';
 import { captureIo } from '../../helpers/cli-io.js';
-import { manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
+import { caFileEntry, manifestDir, type ManifestDir } from '../../helpers/manifest-dir.js';
 
 let sim: OvirtSim;
 let md: ManifestDir;
@@ -40,10 +40,9 @@ beforeAll(async () => {
     },
   });
   md = await manifestDir({
+    ...caFileEntry(sim.caFile),
     'sites.yaml':
-      site('prim', 'PRIM', sim.url, sim.caFile ?? '') +
-      '---\n' +
-      site('sec', 'SEC', sim.url, sim.caFile ?? ''),
+      site('prim', 'PRIM', sim.url, 'ca.pem') + '---\n' + site('sec', 'SEC', sim.url, 'ca.pem'),
     'guests.yaml': ['dr-ok', 'dr-cd', 'ha-on'].map(guest).join('---\n'),
     'dr.yaml': `apiVersion: virtwarden/v1\nkind: DisasterRecovery\nmetadata: { name: fin }\nspec:\n  sites: [prim, sec]\n  activeSite: prim\n  guests:\n    - guest: dr-ok\n      network: { prim: ${net('10.1.0.5')}, sec: ${net('10.2.0.5')} }\n    - guest: dr-cd\n      network: { prim: ${net('10.1.0.6')}, sec: ${net('10.2.0.6')} }\n`,
   });

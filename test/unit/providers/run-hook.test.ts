@@ -111,6 +111,30 @@ describe('runHook', () => {
     ).toBe(true);
   });
 
+  it('passes LC_* and what passEnv names, and nothing else of the environment', async () => {
+    process.env.RHEVM_PASSWORD = 'vw-test-secret-8d1f';
+    process.env.LC_TIME = 'C.UTF-8';
+    process.env.VW_HOOK_IPMI = 'ipmi-pass-91';
+    process.env.VW_HOOK_OTHER = 'not-for-the-hook';
+    try {
+      const r = await runHook({
+        argv: ['sh', '-c', 'env'],
+        timeoutSeconds: 5,
+        passEnv: ['VW_HOOK_IPMI', 'VW_HOOK_UNSET'],
+      });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/^LC_TIME=C\.UTF-8$/m);
+      expect(r.stdout).toMatch(/^VW_HOOK_IPMI=ipmi-pass-91$/m);
+      expect(r.stdout).not.toContain('VW_HOOK_OTHER');
+      expect(r.stdout).not.toContain('VW_HOOK_UNSET');
+      expect(r.stdout).not.toContain('vw-test-secret-8d1f');
+    } finally {
+      delete process.env.LC_TIME;
+      delete process.env.VW_HOOK_IPMI;
+      delete process.env.VW_HOOK_OTHER;
+    }
+  });
+
   it('an abort kills the whole group', async () => {
     const ac = new AbortController();
     setTimeout(() => {
