@@ -133,7 +133,18 @@ const testRules = importRules(
 );
 
 export default tseslint.config(
-  { ignores: ['**/dist/', '**/node_modules/', 'native/build/', '**/coverage/'] },
+  {
+    // reports/ and .stryker-tmp/: Stryker's reports and its sandbox copy of the sources
+    // (npm run mutation).
+    ignores: [
+      '**/dist/',
+      '**/node_modules/',
+      'native/build/',
+      '**/coverage/',
+      'reports/',
+      '.stryker-tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
