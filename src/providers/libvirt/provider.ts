@@ -24,7 +24,7 @@ import { readGuestDetail } from './guest-details.js';
 import { HostLink, type Connector } from './host-link.js';
 import { HostMonitor } from './host-monitor.js';
 import { markMigrationsInFlight } from './migration-pairs.js';
-import { observeHost, observeHostDomain } from './observe-host.js';
+import { observeHost, observeHostDomain, type HostObservation } from './observe-host.js';
 import { verifyStorage } from './verify-storage.js';
 
 const bindingConnector: Connector = async (uri, keepalive) =>
@@ -92,33 +92,24 @@ export class LibvirtProvider implements Provider {
   }
 
   /** Every host at once, each within the observation deadline: one frozen host delays none. */
-  async observe(hints?: ObserveHints): Promise<ObservedSite> {
-    const results = await markMigrationsInFlight(
-      this.links,
-      await Promise.all(
-        [...this.links.values()].map((l) =>
-          observeHost(l, this.site, hints, this.observeDeadlineMs),
-        ),
-      ),
-    );
-    return {
-      name: this.site,
-      kind: 'libvirt',
-      reachable: results.some((r) => r.host.status === 'up'),
-      hosts: new Map(results.map((r) => [r.host.name, r.host])),
-      guests: results.flatMap((r) => r.guests),
-    };
+  observe(hints?: ObserveHints): Promise<ObservedSite> {
+    return this.observeEach((l) => observeHost(l, this.site, hints, this.observeDeadlineMs));
   }
 
   /** The hosts, and only `domainName`'s copies on them: one lookup per host. */
-  async observeGuest(domainName: string): Promise<ObservedSite> {
+  observeGuest(domainName: string): Promise<ObservedSite> {
+    return this.observeEach((l) =>
+      observeHostDomain(l, this.site, domainName, this.observeDeadlineMs),
+    );
+  }
+
+  /** One observation per host, in parallel, with migrations in flight marked: the site. */
+  private async observeEach(
+    one: (link: HostLink) => Promise<HostObservation>,
+  ): Promise<ObservedSite> {
     const results = await markMigrationsInFlight(
       this.links,
-      await Promise.all(
-        [...this.links.values()].map((l) =>
-          observeHostDomain(l, this.site, domainName, this.observeDeadlineMs),
-        ),
-      ),
+      await Promise.all([...this.links.values()].map(one)),
     );
     return {
       name: this.site,
