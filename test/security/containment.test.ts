@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureBuilt, printed, virtwarden, type Outcome } from './cli-child.js';
+import { displayPath } from '../../src/cli/render/diagnostics.js';
+import { REPO, ensureBuilt, printed, virtwarden, type Outcome } from './cli-child.js';
 
 /** What a shadow file looks like; the marker must never be printed. */
 const SHADOW_MARK = '$y$j9T$';
@@ -71,7 +72,8 @@ function expectOutsideRoot(out: Outcome, repo: string, file = 'guest.yaml', line
   expect(out.code).toBe(1);
   expect(out.stdout).toMatch(
     new RegExp(
-      `${path.join(repo, file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: error\\[VW016\\]: `,
+      // As the CLI shows it (relative to its working directory when that is short).
+      `${displayPath(path.join(repo, file), REPO).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: error\\[VW016\\]: `,
     ),
   );
   expect(out.stdout).toContain('resolves outside the manifest root');

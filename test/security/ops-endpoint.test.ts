@@ -133,9 +133,12 @@ describe('a remote listener with a token', () => {
     // The server stopped taking headers long before the flood ended: it holds at most 8 KiB of
     // them, plus what the kernel's socket buffers absorbed.
     expect(r.sent).toBeLessThan(flood / 4);
-    // Just over the limit, sent at once: the reply is readable.
-    const over = await headerFlood('127.0.0.1', port, 12 * 1024);
-    expect(over.reply).toMatch(/^HTTP\/1\.1 431 /);
+    // Just over the limit, sent at once: the reply is readable. (The server closes after its
+    // 431; a client still writing may see that as a reset first, so a few tries.)
+    const replies: string[] = [];
+    for (let i = 0; i < 5 && !replies.some((r) => r.startsWith('HTTP/1.1 431 ')); i++)
+      replies.push((await headerFlood('127.0.0.1', port, 12 * 1024)).reply);
+    expect(replies.some((r) => r.startsWith('HTTP/1.1 431 '))).toBe(true);
     expect((await fetch(`${base}/healthz`, { headers: auth })).status).toBe(200);
   });
 

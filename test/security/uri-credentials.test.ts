@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureBuilt, printed, virtwarden } from './cli-child.js';
+import { displayPath } from '../../src/cli/render/diagnostics.js';
+import { REPO, ensureBuilt, printed, virtwarden } from './cli-child.js';
 
 const PW = 'uri-pass-3c9b77';
 let dir: string;
@@ -52,7 +53,8 @@ describe('a URI with a password', () => {
   it('is refused by validate, naming file, line and field, with the password masked', async () => {
     const out = await virtwarden(['validate', dir]);
     expect(out.code).toBe(1);
-    const file = path.join(dir, 'site.yaml');
+    // As the CLI shows it (relative to its working directory when that is short).
+    const file = displayPath(path.join(dir, 'site.yaml'), REPO);
     for (const [line, what] of [
       [8, "uri of host 'h1'"],
       [9, "migrationUri of host 'h1'"],
