@@ -15,26 +15,67 @@ import {
 } from '../providers/provider.js';
 import { effectivePlacement } from '../common/effective-placement.js';
 
-/** Remembers details per domain run (uuid + libvirt domain id); `watch` drops entries on events. */
+/**
+ * Remembers details per domain run (uuid + libvirt domain id); `watch` drops entries on events.
+ *
+ * Two rules keep it from hiding a change. A detail read *before* an invalidation of its domain
+ * (an event that arrived while the read was in flight) is not stored: it may predate what the
+ * event announced, and with the same domain run it would otherwise be served until the guest
+ * restarts — an operator's `virsh edit` racing an observation stayed invisible that way. And an
+ * entry lives at most `maxAgeMs`, so a change whose event was lost (a callback not yet
+ * re-registered after a reconnect) is still seen within that time.
+ */
 export class DetailCache {
-  private readonly entries = new Map<string, { stamp: string; detail: GuestDetail }>();
+  private readonly entries = new Map<string, { stamp: string; detail: GuestDetail; at: number }>();
+  /** Invalidation counter; a read remembers its value when it starts. */
+  private tick = 0;
+  private readonly invalidatedAt = new Map<string, number>();
+  private clearedAt = 0;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+
+  constructor(options: { maxAgeMs?: number; now?: () => number } = {}) {
+    this.maxAgeMs = options.maxAgeMs ?? DETAIL_MAX_AGE_MS;
+    this.now = options.now ?? Date.now;
+  }
 
   private static stamp(g: ObservedGuest): string {
     return `${g.uuid ?? ''}#${g.active ? String(g.runId ?? '') : 'off'}`;
   }
 
-  get(site: string, g: ObservedGuest): GuestDetail | undefined {
-    const e = this.entries.get(`${site}/${detailKey(request(g))}`);
-    return e?.stamp === DetailCache.stamp(g) ? e.detail : undefined;
+  /** Taken before reading details; `set` refuses what a later invalidation made doubtful. */
+  readStarts(): number {
+    return this.tick;
   }
 
-  set(site: string, g: ObservedGuest, detail: GuestDetail): void {
-    this.entries.set(`${site}/${detailKey(request(g))}`, { stamp: DetailCache.stamp(g), detail });
+  get(site: string, g: ObservedGuest): GuestDetail | undefined {
+    const key = `${site}/${detailKey(request(g))}`;
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    if (this.now() - e.at > this.maxAgeMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.stamp === DetailCache.stamp(g) ? e.detail : undefined;
+  }
+
+  set(site: string, g: ObservedGuest, detail: GuestDetail, readStartedAt = this.tick): void {
+    const key = `${site}/${detailKey(request(g))}`;
+    const hostKey = `${site}/${g.host ?? ''}/`;
+    const last = Math.max(
+      this.clearedAt,
+      this.invalidatedAt.get(key) ?? 0,
+      this.invalidatedAt.get(hostKey) ?? 0,
+    );
+    if (last > readStartedAt) return;
+    this.entries.set(key, { stamp: DetailCache.stamp(g), detail, at: this.now() });
   }
 
   /** Forget a domain (it was redefined or undefined), or a whole host. */
   invalidate(site: string, host: string | undefined, domainName?: string): void {
+    this.tick++;
     const prefix = `${site}/${host ?? ''}/`;
+    this.invalidatedAt.set(domainName === undefined ? prefix : prefix + domainName, this.tick);
     for (const key of this.entries.keys()) {
       if (domainName === undefined ? key.startsWith(prefix) : key === prefix + domainName) {
         this.entries.delete(key);
@@ -43,9 +84,15 @@ export class DetailCache {
   }
 
   clear(): void {
+    this.tick++;
+    this.clearedAt = this.tick;
+    this.invalidatedAt.clear();
     this.entries.clear();
   }
 }
+
+/** How long a cached detail is trusted without an event (the safety net for a lost one). */
+export const DETAIL_MAX_AGE_MS = 60_000;
 
 function request(g: ObservedGuest): DetailRequest {
   return {
@@ -139,6 +186,7 @@ export async function observeWithDetails(
   const sites = await Promise.all(
     [...observed.sites.values()].map(async (site): Promise<ObservedSite> => {
       const wanted = detailRequests(desired, site);
+      const readStartedAt = cache?.readStarts() ?? 0;
       const missing = wanted.filter((g) => cache?.get(site.name, g) === undefined);
       const mapped = mappedDomains(desired);
       const provider = providers.get(site.name);
@@ -149,9 +197,10 @@ export async function observeWithDetails(
           .catch(() => new Map());
       }
       const guests = site.guests.map((g) => {
-        const detail = cache?.get(site.name, g) ?? fetched.get(detailKey(request(g)));
+        const cached = cache?.get(site.name, g);
+        const detail = cached ?? fetched.get(detailKey(request(g)));
         if (detail === undefined) return g;
-        cache?.set(site.name, g, detail);
+        if (cached === undefined) cache?.set(site.name, g, detail, readStartedAt);
         return { ...g, details: detail };
       });
       return { ...site, guests };
