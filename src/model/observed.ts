@@ -72,6 +72,12 @@ export interface GuestDetail {
    * aliases, the ownership stamp) left out. Absent: unchanged, or not owned.
    */
   readonly drift?: readonly DefinitionChange[];
+  /**
+   * Owned, but with no baseline to compare with (a define interrupted before its baseline was
+   * written, or a definition from before baselines): hand edits cannot be told, so it is
+   * defined again once, which writes one.
+   */
+  readonly unverifiable?: true;
 }
 
 /** One guest as one host (libvirt) or one engine (oVirt) reports it. */

@@ -58,7 +58,9 @@ export function planDefinitions(
     const inst = view.definedOn.get(host);
     const owner = inst?.details?.owner;
     const drift = inst?.details?.drift ?? [];
-    if (inst !== undefined && owner?.definitionHash === ctx.hash && drift.length === 0) continue;
+    const unverifiable = inst?.details?.unverifiable === true;
+    const clean = drift.length === 0 && !unverifiable;
+    if (inst !== undefined && owner?.definitionHash === ctx.hash && clean) continue;
     const reason =
       inst === undefined
         ? 'not-defined'
@@ -71,7 +73,9 @@ export function planDefinitions(
         : owner === undefined
           ? `defined on ${host} outside virtwarden: adopted and redefined from ${guest.definition.path}`
           : reason === 'definition-drift'
-            ? `definition on ${host} was changed by hand (${describeDrift(drift)}): restored from ${guest.definition.path}`
+            ? drift.length > 0
+              ? `definition on ${host} was changed by hand (${describeDrift(drift)}): restored from ${guest.definition.path}`
+              : `definition on ${host} has no baseline to tell hand edits by (a define was interrupted): defined again from ${guest.definition.path}`
             : `definition on ${host} differs from ${guest.definition.path}`;
     const id = plan.add({
       kind: 'define',
@@ -84,10 +88,12 @@ export function planDefinitions(
         inst === undefined
           ? 'absent'
           : reason === 'definition-drift'
-            ? 'defined (edited by hand)'
+            ? drift.length > 0
+              ? 'defined (edited by hand)'
+              : 'defined (unverifiable)'
             : 'defined (outdated)',
       after: 'defined',
-      ...(reason === 'definition-drift' ? { drift } : {}),
+      ...(reason === 'definition-drift' && drift.length > 0 ? { drift } : {}),
     });
     defineOn.set(host, id);
   }

@@ -22,6 +22,12 @@ export interface DefinitionReading {
   readonly baseline?: string;
   /** Hand edits since virtwarden defined it; absent when none, or when there is no baseline. */
   readonly drift?: readonly DefinitionChange[];
+  /**
+   * Owned, but without a baseline this version can compare with (a define interrupted between
+   * libvirt's define and the baseline's write — a killed `watch`, a libvirtd restart — or a
+   * definition from before baselines): whether it was edited by hand cannot be told.
+   */
+  readonly unverifiable?: true;
 }
 
 function ownerElement(xml: string): XmlNode | undefined {
@@ -47,13 +53,14 @@ export function readDefinition(xml: string): DefinitionReading {
   const baseline = element.attrs.baseline;
   const applied = decodeBaseline(baseline);
   if (baseline === undefined || applied === undefined) {
-    return { owner, ...(baseline !== undefined ? { baseline } : {}) };
+    return { owner, ...(baseline !== undefined ? { baseline } : {}), unverifiable: true };
   }
-  let drift: DefinitionChange[] = [];
+  let drift: DefinitionChange[];
   try {
     drift = diffDefinitions(normalizeDefinition(applied), normalizeDefinition(xml));
   } catch {
     // A baseline that no longer parses says nothing about hand edits.
+    return { owner, baseline, unverifiable: true };
   }
   return { owner, baseline, ...(drift.length > 0 ? { drift } : {}) };
 }

@@ -52,11 +52,12 @@ export async function readGuestDetail(
   } catch {
     return undefined;
   }
-  const { owner, drift } = readDefinition(definition);
+  const { owner, drift, unverifiable } = readDefinition(definition);
   const live: LiveView = r.active === true ? await liveView(link, r, owner).catch(() => ({})) : {};
   return {
     ...(owner ? { owner } : {}),
     ...(drift ? { drift } : {}),
+    ...(unverifiable ? { unverifiable } : {}),
     ...(live.owner?.baseHash !== undefined ? { liveBaseHash: live.owner.baseHash } : {}),
     ...(live.disks !== undefined ? { liveDisks: live.disks } : {}),
   };

@@ -179,9 +179,11 @@ describe('baseline and reading a definition', () => {
     expect(parseOwnership(el)).toEqual(owner);
   });
 
-  it('an old stamp without baseline gives ownership only; a foreign element gives nothing', () => {
+  it('a stamp without baseline gives ownership, marked unverifiable; a foreign element gives nothing', () => {
     expect(readDefinition(stored()).owner).toEqual(owner);
     expect(readDefinition(stored()).drift).toBeUndefined();
+    // An interrupted define leaves exactly this: hand edits could not be told from it.
+    expect(readDefinition(stored()).unverifiable).toBe(true);
     const foreign = stored({ stamp: '<x:guest xmlns:x="https://other.example" name="db1"/>' });
     expect(readDefinition(foreign)).toEqual({});
     expect(readDefinition('<network/>')).toEqual({});

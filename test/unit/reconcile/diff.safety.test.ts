@@ -117,6 +117,30 @@ describe('hand edits of a definition (item 7)', () => {
   });
 });
 
+describe('a definition without a baseline (a define interrupted before it was written)', () => {
+  it('is defined again, so that a hand edit made to it can be seen', () => {
+    const plan = diff(
+      desiredOf({ guests: [db] }),
+      observedOf({
+        primary: {
+          hosts: UP3,
+          guests: [
+            running(db, 'kvm1'),
+            shutoff(db, 'kvm2', {
+              details: { ...shutoff(db, 'kvm2').details, unverifiable: true },
+            }),
+          ],
+        },
+      }),
+      policy(),
+    );
+    expect(ids(plan)).toEqual(['define:db1@kvm2']);
+    expect(plan.actions[0]?.before).toBe('defined (unverifiable)');
+    expect(plan.actions[0]?.why).toContain('no baseline');
+    expect(plan.actions[0]?.drift).toBeUndefined();
+  });
+});
+
 describe('failures are attributed to the live instance (item 21)', () => {
   it('a stale crashed copy on another host does not decide: the guest restarts where it ran', () => {
     const plan = diff(
