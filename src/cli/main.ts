@@ -10,6 +10,7 @@ import { processIo, type CliIo } from './io.js';
 const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   validate: () => import('./commands/validate.js'),
   plan: () => import('./commands/plan.js'),
+  observe: () => import('./commands/observe.js'),
   apply: () => import('./commands/apply.js'),
   status: () => import('./commands/status.js'),
   watch: () => import('./commands/watch.js'),
@@ -24,6 +25,7 @@ const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
 const SUMMARIES: Readonly<Record<string, string>> = {
   validate: 'check manifests; compiler-style diagnostics',
   plan: 'show what apply would change, and why',
+  observe: 'save what the providers observe as a snapshot (plan/simulate --observed)',
   apply: 'make the infrastructure match the manifests',
   status: 'every guest: desired, observed state, confidence, host, reason',
   watch: 'keep it so: heal crashes, host loss (after fencing) and manifest edits',
