@@ -215,7 +215,7 @@ class Run {
         ...(a.host !== undefined ? { host: a.host } : {}),
         ...(a.toHost !== undefined ? { toHost: a.toHost } : {}),
       },
-      text: `${a.kind} ${a.address}${a.toHost !== undefined ? ` → ${a.toHost}` : ''}: ${a.why}`,
+      text: `${a.address}${a.toHost !== undefined ? ` → ${a.toHost}` : ''}: ${a.why}`,
     });
     if (note !== undefined) this.step({ kind: 'note', guest: a.guest, text: note });
   }
