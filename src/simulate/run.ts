@@ -9,13 +9,14 @@
  * carry the actions out, look again, until a plan has nothing to do. A hold that asks to look
  * again later (a crash loop's backoff, a failback's wait) moves the simulated clock on.
  */
-import type { Desired, DisasterRecovery } from '../model/desired.js';
+import type { Desired, DisasterRecovery, Guest } from '../model/desired.js';
 import type { GuestHistory } from '../model/history.js';
 import type { Observed } from '../model/observed.js';
 import type { Action, Hold, Plan } from '../model/plan.js';
 import { effectivePlacement } from '../common/effective-placement.js';
 import { diff } from '../reconcile/diff.js';
 import { afterFenceAttempt, beforeFenceAttempt, FENCE_RETRY } from '../reconcile/fencing-policy.js';
+import { dependentsOf, guestsOfHost } from '../reconcile/guest-keys.js';
 import { instancesOf } from '../reconcile/guest-view.js';
 import { afterActionDone, afterHold, afterObservation } from '../reconcile/history.js';
 import { EMPTY_HISTORY, type PlanPolicy } from '../reconcile/policy.js';
@@ -159,11 +160,11 @@ class Run {
   }
 
   /** What watch records from one observation (RunHistories.observed / HistoryBook.observed). */
-  private record(observed: Observed): void {
+  private record(observed: Observed, keys: ReadonlySet<string> | undefined): void {
     const seen = new Set<string>();
     for (const s of observed.sites.values())
       for (const h of s.hosts.values()) if (h.status === 'up') seen.add(h.name);
-    for (const g of this.desired.guests.values()) {
+    for (const g of this.guestsOf(keys)) {
       const sites = effectivePlacement(this.desired, g).sites;
       const h = this.histories.get(g.name) ?? EMPTY_HISTORY;
       const next = afterObservation(h, instancesOf(observed, sites, g.domainName), seen);
@@ -171,10 +172,20 @@ class Run {
     }
   }
 
-  private planned(plan: Plan): void {
+  private guestsOf(keys: ReadonlySet<string> | undefined): Guest[] {
+    // By name, as diff plans them: steps come out in one order whatever triggered them.
+    if (keys === undefined)
+      return [...this.desired.guests.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...keys].sort().flatMap((k) => {
+      const g = this.desired.guests.get(k);
+      return g ? [g] : [];
+    });
+  }
+
+  private planned(plan: Plan, keys: ReadonlySet<string> | undefined): void {
     const byGuest = new Map<string, Hold[]>();
     for (const h of plan.holds) byGuest.set(h.guest, [...(byGuest.get(h.guest) ?? []), h]);
-    for (const g of this.desired.guests.keys()) {
+    for (const { name: g } of this.guestsOf(keys)) {
       const hs = byGuest.get(g) ?? [];
       this.holds.set(g, hs);
       const said = hs.map(holdKey).join('|');
@@ -220,9 +231,9 @@ class Run {
     if (note !== undefined) this.step({ kind: 'note', guest: a.guest, text: note });
   }
 
-  /** Crashes still due: the guest crashes again as soon as it runs. True if one crashed. */
-  private crashesDue(): boolean {
-    let any = false;
+  /** Crashes still due: the guest crashes again as soon as it runs. The guests that crashed. */
+  private crashesDue(): string[] {
+    const crashed: string[] = [];
     for (const [name, left] of this.crashesLeft) {
       const guest = this.desired.guests.get(name);
       if (left <= 0 || !guest) continue;
@@ -230,30 +241,48 @@ class Run {
       if (where === undefined) continue;
       this.crashesLeft.set(name, left - 1);
       this.step({ kind: 'crash', guest: name, host: where, text: `${name} crashes on ${where}` });
-      any = true;
+      crashed.push(name);
     }
-    return any;
+    return crashed;
   }
 
-  /** Watch's loop until it has nothing left to do. */
-  reconcile(): void {
+  /**
+   * Watch's loop until it has nothing left to do. Like watch, it reconciles keys: the guests an
+   * event concerns (`keys`; all of them when absent), then the guests it acted on and their
+   * dependents, then those whose holds asked to be looked at again — each plan `diff` of those
+   * targets — until the keys run out. Without keys it starts with the whole fleet (watch's
+   * startup and periodic resync): `runScenario` ends every scenario with one.
+   */
+  reconcile(keys?: Iterable<string>): void {
     let last = '';
+    let queue: Set<string> | undefined = keys === undefined ? undefined : new Set(keys);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       if (this.now - this.t0 > MAX_SCENARIO_MS) break;
       // Only the same actions twice in a row with nothing happening in between are a world
       // the simulation cannot move (storage actions); a crash in between is new work.
-      if (this.crashesDue()) last = '';
-      const observed = this.world.observed();
-      this.record(observed);
-      const plan = diff(this.desired, observed, this.policy());
-      this.planned(plan);
-      if (plan.actions.length === 0) {
-        const waits = plan.holds.flatMap((h) =>
-          LOOK_AGAIN.has(h.reason) && h.retryAfterMs !== undefined ? [h.retryAfterMs] : [],
-        );
-        if (waits.length === 0) return;
-        this.now += Math.max(ROUND_MS, Math.min(...waits));
+      const crashed = this.crashesDue();
+      if (crashed.length > 0) {
         last = '';
+        for (const c of crashed) queue?.add(c);
+      }
+      if (queue?.size === 0) return;
+      const observed = this.world.observed();
+      this.record(observed, queue);
+      const policy = this.policy();
+      const plan = diff(this.desired, observed, queue ? { ...policy, targets: queue } : policy);
+      this.planned(plan, queue);
+      const later = plan.holds.filter(
+        (h) => LOOK_AGAIN.has(h.reason) && h.retryAfterMs !== undefined,
+      );
+      if (plan.actions.length === 0) {
+        if (later.length === 0) {
+          if (queue === undefined) return;
+          queue = new Set();
+          continue;
+        }
+        this.now += Math.max(ROUND_MS, Math.min(...later.map((h) => h.retryAfterMs ?? 0)));
+        last = '';
+        queue = new Set(later.map((h) => h.guest));
         continue;
       }
       const sig = plan.actions.map((a) => a.id).join(',');
@@ -266,7 +295,13 @@ class Run {
         return;
       }
       last = sig;
-      for (const a of inDependencyOrder(plan.actions)) this.act(a);
+      const next = new Set(later.map((h) => h.guest));
+      for (const a of inDependencyOrder(plan.actions)) {
+        this.act(a);
+        next.add(a.guest);
+        for (const d of dependentsOf(this.desired, a.guest)) next.add(d);
+      }
+      queue = next;
       this.now += ROUND_MS;
     }
     this.step({
@@ -276,10 +311,15 @@ class Run {
     this.settled = false;
   }
 
+  /** The guests watch looks at when `hosts` change (placement, or they last ran there). */
+  private keysOfHosts(hosts: readonly string[]): Set<string> {
+    return new Set(hosts.flatMap((h) => guestsOfHost(this.desired, h, this.histories)));
+  }
+
   /** A host stopped answering: held, then lost after its grace, then fenced (or not). */
   hostsDie(hosts: readonly string[], mode: FenceMode, why: string): void {
     for (const h of hosts) this.world.hostDies(h, why);
-    this.reconcile();
+    this.reconcile(this.keysOfHosts(hosts));
     const grace = Math.max(0, ...hosts.map((h) => this.graceOf(h)));
     this.now += grace * 1000;
     for (const host of hosts) {
@@ -290,7 +330,7 @@ class Run {
       });
       this.fence(host, mode);
     }
-    this.reconcile();
+    this.reconcile(this.keysOfHosts(hosts));
   }
 
   private graceOf(host: string): number {
@@ -350,7 +390,11 @@ class Run {
         const site = this.desired.sites.get(e.site);
         if (site?.provider.kind === 'ovirt') {
           this.world.engineLost(e.site, 'simulated: the site was lost');
-          this.reconcile();
+          this.reconcile(
+            [...this.desired.guests.values()]
+              .filter((g) => effectivePlacement(this.desired, g).sites.includes(e.site))
+              .map((g) => g.name),
+          );
           return;
         }
         const hosts =
@@ -367,23 +411,29 @@ class Run {
             guest: e.guest,
             text: `${e.guest} does not run: it crashes once it is started`,
           });
-        this.reconcile();
+        this.reconcile([e.guest]);
         return;
       }
       case 'host-drained':
         this.drained.add(e.host);
-        this.reconcile();
+        this.reconcile(this.keysOfHosts([e.host]));
         return;
       case 'active-site':
         this.desired = withActiveSite(this.desired, e.site);
-        this.reconcile();
+        // A manifest edit: watch reconciles the guests of the DR plans that changed.
+        this.reconcile(
+          [...this.desired.disasterRecovery.values()]
+            .filter((d) => d.sites.includes(e.site))
+            .flatMap((d) => d.guests.map((g) => g.guest)),
+        );
         return;
     }
   }
 }
 
 function holdKey(h: Hold): string {
-  return `${h.reason}@${h.host ?? ''}:${h.message}`;
+  // A FAULTED guest's message gains its recorded reason on the next look: the same hold.
+  return `${h.reason}@${h.host ?? ''}:${h.reason === 'faulted' ? '' : h.message}`;
 }
 
 function hostHasFence(desired: Desired, host: string): boolean {
@@ -442,10 +492,12 @@ export function settle(fleet: Fleet): Baseline {
 
 function outcomes(run: Run, before: Baseline): GuestOutcome[] {
   const out: GuestOutcome[] = [];
+  const was = before.world.runningIndex();
+  const now = run.world.runningIndex();
   for (const g of [...run.desired.guests.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const mustRun = g.state === 'running' && !g.maintenance;
-    const wasOn = before.world.runningOn(before.fleet.desired, g);
-    const host = run.world.runningOn(run.desired, g);
+    const wasOn = before.world.runningOn(before.fleet.desired, g, was);
+    const host = run.world.runningOn(run.desired, g, now);
     const holds = run.holds.get(g.name) ?? [];
     const hold = holds[0];
     const history = run.histories.get(g.name) ?? EMPTY_HISTORY;
@@ -485,6 +537,8 @@ export function runScenario(baseline: Baseline, scenario: Scenario): SimulationR
   );
   run.phase = 'scenario';
   for (const e of scenario.events) run.event(e);
+  // Watch's periodic resync looks at every guest: anything an event's keys missed shows here.
+  run.reconcile();
   const guests = outcomes(run, baseline);
   const acts = run.steps.flatMap((s) => (s.action ? [s.action] : []));
   const count = (end: GuestEnd): number => guests.filter((g) => g.end === end).length;

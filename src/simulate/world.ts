@@ -89,13 +89,27 @@ export class World {
     return undefined;
   }
 
+  /** Where each domain runs, per site (one pass over the world, for the outcomes). */
+  runningIndex(): ReadonlyMap<string, ReadonlyMap<string, string>> {
+    const out = new Map<string, Map<string, string>>();
+    for (const [name, s] of this.sites) {
+      const m = new Map<string, string>();
+      for (const g of s.guests.values())
+        if (g.active && g.state === 'ONLINE') m.set(g.domainName, g.host ?? name);
+      out.set(name, m);
+    }
+    return out;
+  }
+
   /** The guest's running instance, if any (at the sites it may be found at). */
-  runningOn(desired: Desired, guest: Guest): string | undefined {
+  runningOn(
+    desired: Desired,
+    guest: Guest,
+    index: ReadonlyMap<string, ReadonlyMap<string, string>> = this.runningIndex(),
+  ): string | undefined {
     for (const site of effectivePlacement(desired, guest).sites) {
-      for (const g of this.sites.get(site)?.guests.values() ?? []) {
-        if (g.domainName === guest.domainName && g.active && g.state === 'ONLINE')
-          return g.host ?? site;
-      }
+      const host = index.get(site)?.get(guest.domainName);
+      if (host !== undefined) return host;
     }
     return undefined;
   }

@@ -17,7 +17,7 @@ import { afterFenceAttempt, beforeFenceAttempt, FENCE_RETRY } from '../reconcile
 import type { FenceRecord } from '../state/controller-state.js';
 import type { Controller } from './controller.js';
 import { fenceHost, type FenceOutcome } from './fencer.js';
-import { guestsOfHost } from './guest-keys.js';
+import { guestsOfHost } from '../reconcile/guest-keys.js';
 
 /** What host loss needs from the durable state (a subset of `ControllerState`). */
 export interface FencingStore {
