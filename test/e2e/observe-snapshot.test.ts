@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +83,12 @@ describe('virtwarden observe --save', () => {
     ]);
   });
 
+  it('--save - writes the snapshot to stdout', async () => {
+    const r = await cli(['observe', 'manifests', '--save', '-']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ kind: 'ObservationSnapshot', version: 1 });
+  });
+
   it('needs --save (a usage error, 64)', async () => {
     const r = await cli(['observe', 'manifests']);
     expect(r.code).toBe(64);
@@ -101,6 +107,9 @@ describe('virtwarden plan --observed', () => {
     const plan = JSON.parse(r.out) as { actions: { kind: string; address: string }[] };
     expect(plan.actions.map((a) => `${a.kind} ${a.address}`)).toContain('start guest/db1@kvm1');
     expect(connections).toBe(0);
+    // Nothing recorded: a snapshot's sightings are not the hosts' health now.
+    const written = await readdir(state, { recursive: true }).catch(() => []);
+    expect(written).toEqual([]);
 
     const text = await cli(['plan', remote, '--observed', 'fleet.json']);
     expect(text.out).toMatch(

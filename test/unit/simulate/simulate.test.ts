@@ -183,6 +183,14 @@ describe('simulate: what watch would do', () => {
     expect(r.settled).toBe(true);
   });
 
+  it('fence=none: a host that has a fence command is simulated as if it had none', () => {
+    expect(ends(simulate(withFence, converged, 'host-dies kvm1 fence=none'))).toEqual([
+      'db1 waiting-for-fencing',
+      'solo waiting-for-fencing',
+      'web1 running kvm2',
+    ]);
+  });
+
   it('counts what happened: restarts, failovers, FAULTED, waiting for fencing, unplaced', () => {
     expect(simulate(withFence, converged, 'guest-crashes db1 4').summary).toEqual({
       restarts: 2,
