@@ -26,6 +26,11 @@ const LAYERS = {
     only: { providers: 'provider.js' },
   },
   watch: { deny: ['cli'], why: 'src/watch never imports src/cli' },
+  // The what-if stepping is pure like the planner it drives: no providers, state or shell.
+  simulate: {
+    allow: ['model', 'common', 'reconcile'],
+    why: 'src/simulate imports only src/model, src/common and src/reconcile',
+  },
 };
 // src/ is at most two folders deep today (src/manifest/normalize); test/unit/lint-layers.test.ts
 // fails if a file lies deeper than the rules below reach.

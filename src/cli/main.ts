@@ -10,6 +10,8 @@ import { processIo, type CliIo } from './io.js';
 const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   validate: () => import('./commands/validate.js'),
   plan: () => import('./commands/plan.js'),
+  observe: () => import('./commands/observe.js'),
+  simulate: () => import('./commands/simulate.js'),
   apply: () => import('./commands/apply.js'),
   status: () => import('./commands/status.js'),
   watch: () => import('./commands/watch.js'),
@@ -24,6 +26,8 @@ const commands: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
 const SUMMARIES: Readonly<Record<string, string>> = {
   validate: 'check manifests; compiler-style diagnostics',
   plan: 'show what apply would change, and why',
+  observe: 'save what the providers observe as a snapshot (plan/simulate --observed)',
+  simulate: 'what watch would do if a host died, a site were lost, a guest crashed, …',
   apply: 'make the infrastructure match the manifests',
   status: 'every guest: desired, observed state, confidence, host, reason',
   watch: 'keep it so: heal crashes, host loss (after fencing) and manifest edits',

@@ -30,7 +30,7 @@ import {
   type HostStatus,
 } from '../reconcile/status.js';
 import type { Journal } from '../state/journal.js';
-import { guestsByDomain } from './guest-keys.js';
+import { guestsByDomain } from '../reconcile/guest-keys.js';
 import { HistoryBook } from './history-book.js';
 import { reconcileKey, type KeyDeps } from './reconcile-key.js';
 import { WatchMetrics } from './metrics.js';

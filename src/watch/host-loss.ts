@@ -9,15 +9,15 @@
  * observation of the host up ends it.
  */
 import type { Logger } from 'pino';
-import { backoffDelay } from '../common/backoff.js';
 import { errorMessage } from '../common/errors.js';
 import type { Desired, LibvirtHost } from '../model/desired.js';
 import type { ObservedSite } from '../model/observed.js';
 import type { ProviderEvent } from '../providers/provider.js';
+import { afterFenceAttempt, beforeFenceAttempt, FENCE_RETRY } from '../reconcile/fencing-policy.js';
 import type { FenceRecord } from '../state/controller-state.js';
 import type { Controller } from './controller.js';
 import { fenceHost, type FenceOutcome } from './fencer.js';
-import { guestsOfHost } from './guest-keys.js';
+import { guestsOfHost } from '../reconcile/guest-keys.js';
 
 /** What host loss needs from the durable state (a subset of `ControllerState`). */
 export interface FencingStore {
@@ -36,8 +36,6 @@ export interface HostLossOptions {
   readonly fence?: (host: LibvirtHost, signal: AbortSignal) => Promise<FenceOutcome>;
   readonly random?: () => number;
 }
-
-const DEFAULT_RETRY = { baseMs: 2_000, capMs: 60_000 };
 
 function findHost(desired: Desired, name: string): LibvirtHost | undefined {
   for (const site of desired.sites.values()) {
@@ -142,7 +140,7 @@ export class HostLoss {
 
   private async fenceLoop(host: LibvirtHost, site: string, signal: AbortSignal): Promise<void> {
     const { log } = this.options;
-    const retry = this.options.retry ?? DEFAULT_RETRY;
+    const retry = this.options.retry ?? FENCE_RETRY;
     const fence = this.options.fence ?? ((h: LibvirtHost, s: AbortSignal) => fenceHost(h, s));
     const stopping = this.controller.stoppingSignal;
     // A function, not a property read: the awaits below may flip it.
@@ -150,14 +148,22 @@ export class HostLoss {
     for (let attempt = 1; !cancelled(); attempt++) {
       // Never fence a host that answers a fresh connection: it was a blip, not a loss.
       const provider = this.controller.providers.get(site);
-      if (provider?.probeHost !== undefined && (await provider.probeHost(host.name))) {
+      const answers = provider?.probeHost !== undefined && (await provider.probeHost(host.name));
+      if (beforeFenceAttempt(answers).kind === 'not-lost') {
         log.warn({ host: host.name }, `${host.name} answers again: not fenced`);
         return;
       }
       if (cancelled()) return;
       const outcome = await fence(host, signal);
       this.options.onFenceAttempt?.(host.name, attempt, outcome);
-      if (outcome.fenced) {
+      const next = afterFenceAttempt(
+        host.fence !== undefined,
+        outcome.fenced,
+        attempt,
+        this.options.random ?? Math.random,
+        retry,
+      );
+      if (next.kind === 'fenced') {
         if (cancelled()) return;
         await this.options.store.recordFenced({
           host: host.name,
@@ -173,11 +179,11 @@ export class HostLoss {
         this.touch(host.name, 'host-loss');
         return;
       }
-      if (host.fence === undefined) {
+      if (next.kind === 'wait-for-operator') {
         log.warn({ host: host.name }, outcome.message);
         return; // only an operator can confirm
       }
-      const delay = backoffDelay(attempt, retry, (this.options.random ?? Math.random)());
+      const delay = next.delayMs;
       log.warn(
         { host: host.name, attempt, retryInMs: delay },
         `${outcome.message}; trying again in ${Math.round(delay / 1000)} s`,

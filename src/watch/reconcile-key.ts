@@ -16,7 +16,7 @@ import type { PlanPolicy } from '../reconcile/policy.js';
 import { executionDeps } from '../reconcile/session.js';
 import type { ControlFacts } from '../reconcile/status.js';
 import type { Journal } from '../state/journal.js';
-import { dependentsOf } from './guest-keys.js';
+import { dependentsOf } from '../reconcile/guest-keys.js';
 import type { HistoryBook } from './history-book.js';
 import type { WatchMetrics } from './metrics.js';
 import { outcomeOf, type ReconcileResult } from './outcome.js';

@@ -11,7 +11,7 @@ import type { Desired } from '../model/desired.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Provider } from '../providers/provider.js';
 import type { Controller } from './controller.js';
-import { changedGuests, sitesChanged } from './guest-keys.js';
+import { changedGuests, sitesChanged } from '../reconcile/guest-keys.js';
 import type { Health } from './health.js';
 
 export interface ReloadDeps {

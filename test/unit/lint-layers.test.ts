@@ -98,6 +98,22 @@ describe('layer rules (eslint.config.js)', () => {
     ).toEqual([]);
   });
 
+  it('src/simulate is pure: only src/model, src/common and src/reconcile', async () => {
+    for (const target of [
+      'cli/io.js',
+      'watch/controller.js',
+      'state/journal.js',
+      'providers/provider.js',
+    ]) {
+      expect(await reported('src/simulate/run.ts', `import { x } from '../${target}';`)).toContain(
+        'src/simulate imports only src/model, src/common and src/reconcile',
+      );
+    }
+    expect(
+      await lint('src/simulate/run.ts', "import { diff } from '../reconcile/diff.js';"),
+    ).toEqual([]);
+  });
+
   it('src/reconcile never imports src/cli, src/watch or src/state, and providers only by their interface', async () => {
     for (const target of ['cli/io.js', 'watch/controller.js', 'state/journal.js']) {
       expect(

@@ -1,7 +1,10 @@
-/** Which guests an event or a change concerns (events name domains and hosts, keys are guests). */
+/**
+ * Which guests an event or a change concerns (events name domains and hosts, keys are guests).
+ * Pure: `watch` enqueues these keys, and `simulate` reconciles the same ones.
+ */
 import type { Desired, Guest } from '../model/desired.js';
-import { startDependencies, dependents } from '../reconcile/dependencies.js';
-import type { GuestHistory } from '../reconcile/policy.js';
+import { startDependencies, dependents } from './dependencies.js';
+import type { GuestHistory } from './policy.js';
 
 export function guestsByDomain(desired: Desired, domainName: string): string[] {
   return [...desired.guests.values()].filter((g) => g.domainName === domainName).map((g) => g.name);
