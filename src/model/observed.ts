@@ -92,7 +92,8 @@ export interface ObservedGuest {
   readonly active: boolean;
   /**
    * The guest itself failed while its process runs: its watchdog fired (a hung kernel) or it
-   * panicked. Such a guest is FAULTED, and the ladder counts it as a crash.
+   * panicked. Such a guest is FAULTED: a panic climbs the ladder as a crash; a watchdog of a
+   * guest with `health:` climbs `health.ladder` (without `health:` it counts as a crash).
    */
   readonly fault?: 'watchdog' | 'panic';
   /**

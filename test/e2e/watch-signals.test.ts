@@ -3,7 +3,9 @@
  * gives (issue 19): a guest that hangs starves its i6300esb watchdog (action `none`: libvirt
  * still says `running`), a guest that panics is `crashed (panicked)` (pvpanic, on_crash
  * preserve). Each is FAULTED with that reason in `status`, restarted by the ladder with the
- * evidence in the journal, and once its restarts are used up left FAULTED.
+ * evidence in the journal, and once its restarts are used up left FAULTED. A guest with
+ * `health:` that hangs climbs `health.ladder` instead: a hard reset, then a restart, then
+ * FAULTED.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -31,6 +33,12 @@ const fleet: FleetGuest[] = [
     hosts: ['h1'],
     extra: ladder,
     xml: { panicDevice: true, onCrash: 'preserve', panicAfterSeconds: 6 },
+  },
+  {
+    name: 'laddered',
+    hosts: ['h1'],
+    extra: `${ladder}  health: { ladder: [reset, restart] }\n`,
+    xml: { watchdogAction: 'none', hangAfterSeconds: 6 },
   },
 ];
 
@@ -93,4 +101,28 @@ describe('watch answers watchdog and panic signals on a lab host', () => {
     },
     120_000,
   );
+
+  it('with health: a hung guest is reset, then restarted, then left FAULTED, each step journaled with the evidence', async () => {
+    await watch.waitFor(
+      'laddered FAULTED by the ladder',
+      async () =>
+        (await watch.status())
+          .find((s) => s.guest === 'laddered')
+          ?.reason.includes('left alone') === true,
+      150_000,
+    );
+    const steps = (await journal()).filter(
+      (j) =>
+        j.event === 'started' && j.action.includes(':laddered@') && !j.action.startsWith('define'),
+    );
+    expect(steps.map((j) => `${j.action} ${j.reason}`)).toEqual([
+      'start:laddered@h1 not-running',
+      'reset:laddered@h1 unhealthy',
+      'stop:laddered@h1 unhealthy',
+      'start:laddered@h1 unhealthy',
+    ]);
+    for (const j of steps.slice(1)) expect(j.why).toMatch(/watchdog fired \(action none\)/);
+    // Booted by the first start, by the reset, and by the restart.
+    expect(await lab.bootCount('laddered')).toBe(3);
+  }, 180_000);
 });
