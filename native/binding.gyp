@@ -18,9 +18,9 @@
         "src/convert.cc"
       ],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
-      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(pkg-config --cflags libvirt)"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(pkg-config --cflags libvirt libvirt-qemu)"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "libraries": ["<!@(pkg-config --libs libvirt)"],
+      "libraries": ["<!@(pkg-config --libs libvirt libvirt-qemu)"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"]
     },
     {

@@ -80,6 +80,7 @@ void Connection::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod("shutdown", &Connection::Shutdown),
           InstanceMethod("reboot", &Connection::Reboot),
           InstanceMethod("reset", &Connection::Reset),
+          InstanceMethod("agentCommand", &Connection::AgentCommand),
           InstanceMethod("destroy", &Connection::Destroy),
           InstanceMethod("suspend", &Connection::Suspend),
           InstanceMethod("resume", &Connection::Resume),

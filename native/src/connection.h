@@ -71,6 +71,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value DetachDevice(const Napi::CallbackInfo& info);
   Napi::Value UpdateDevice(const Napi::CallbackInfo& info);
   Napi::Value BlockResize(const Napi::CallbackInfo& info);
+  Napi::Value AgentCommand(const Napi::CallbackInfo& info);
   // migrate.cc
   Napi::Value JobStats(const Napi::CallbackInfo& info);
   Napi::Value AbortJob(const Napi::CallbackInfo& info);

@@ -2,6 +2,8 @@
 // UUID on the worker thread and frees it afterwards.
 #include <cstdlib>
 
+#include <libvirt/libvirt-qemu.h>
+
 #include "connection.h"
 
 namespace vw {
@@ -130,6 +132,21 @@ Napi::Value Connection::BlockResize(const Napi::CallbackInfo& info) {
     counted();
     return virDomainBlockResize(d, disk.c_str(), size, flags) >= 0;
   });
+}
+
+// agentCommand(ref, json, timeoutSeconds) → the guest agent's JSON reply. A timeout of -2 is
+// libvirt's default (blocking), -1 … the agent's, 0 returns at once; health probes pass their
+// own bound so a hung agent never holds a worker past it.
+Napi::Value Connection::AgentCommand(const Napi::CallbackInfo& info) {
+  std::string cmd = StringArg(info, 1, "agent command");
+  int timeout = static_cast<int>(NumberArg(info, 2, "timeout"));
+  return DomainCall(
+      this, info,
+      [cmd, timeout](virDomainPtr d, LambdaJob& j) {
+        counted();
+        return TakeString(j, virDomainQemuAgentCommand(d, cmd.c_str(), timeout, 0));
+      },
+      StringResult);
 }
 
 }  // namespace vw

@@ -37,6 +37,8 @@ void Deliver(Sink* sink, Event* ev) {
       o.Set("device", e->b);
       o.Set("action", e->action);
       o.Set("reason", e->reason);
+    } else if (e->type == "watchdog") {
+      o.Set("action", e->action);
     } else if (e->type == "job-completed") {
       o.Set("stats", TypedToObject(env, e->params));
     } else if (e->type == "close") {
@@ -100,6 +102,13 @@ void OnIoError(virConnectPtr, virDomainPtr dom, const char* src, const char* ali
   Deliver(static_cast<Sink*>(opaque), e);
 }
 
+// The guest's watchdog expired (QEMU already did the device's action, `none` included).
+void OnWatchdog(virConnectPtr, virDomainPtr dom, int action, void* opaque) {
+  Event* e = NewDomainEvent("watchdog", dom);
+  e->action = action;
+  Deliver(static_cast<Sink*>(opaque), e);
+}
+
 void OnJobCompleted(virConnectPtr, virDomainPtr dom, virTypedParameterPtr params, int n, void* opaque) {
   Event* e = NewDomainEvent("job-completed", dom);
   e->params = CopyTyped(params, n);
@@ -148,6 +157,7 @@ Napi::Value Connection::Subscribe(const Napi::CallbackInfo& info) {
         {VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK(OnDeviceRemoved)},
         {VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON, VIR_DOMAIN_EVENT_CALLBACK(OnIoError)},
         {VIR_DOMAIN_EVENT_ID_JOB_COMPLETED, VIR_DOMAIN_EVENT_CALLBACK(OnJobCompleted)},
+        {VIR_DOMAIN_EVENT_ID_WATCHDOG, VIR_DOMAIN_EVENT_CALLBACK(OnWatchdog)},
     };
     bool ok = true;
     std::vector<int> ids;

@@ -67,6 +67,7 @@ export const CODES = {
   duplicateInService: e('VW210', "a guest appears twice in one service's tiers"),
   ovirtPlacement: e('VW211', 'an oVirt guest names placement hosts (the engine places it)'),
   noPlacement: e('VW212', 'a libvirt guest has no placement hosts'),
+  healthOnOvirt: e('VW213', 'an oVirt guest declares health (libvirt sites only)'),
 
   definitionMissing: e('VW300', "a guest's definition file is missing or unreadable"),
   definitionNotXml: e('VW301', "a guest's definition file is not well-formed XML"),

@@ -71,6 +71,9 @@ export interface WrittenGuestSpec {
   };
   readonly dependsOn?: readonly string[];
   readonly maintenance?: boolean;
+  readonly health?: {
+    readonly ladder?: readonly ('reboot' | 'reset' | 'restart')[];
+  };
 }
 
 export type WrittenCache =

@@ -125,7 +125,17 @@ export interface Guest {
   readonly dependsOn: readonly string[];
   /** Observe and report only; never act. */
   readonly maintenance: boolean;
+  /** The responses to a liveness failure (a watchdog that fired); absent: none declared. */
+  readonly health?: GuestHealth;
   readonly at: SourceSpan;
+}
+
+/** A response to a liveness failure: ask to reboot, hard reset, or stop and start. */
+export type HealthRung = 'reboot' | 'reset' | 'restart';
+
+export interface GuestHealth {
+  /** One rung per liveness failure in the ladder's window, then `onFailure.then`. */
+  readonly ladder: readonly HealthRung[];
 }
 
 export type DiskSource =

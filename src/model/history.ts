@@ -38,6 +38,15 @@ export interface GuestHistory {
    * cold start, not a failure; ends with that start (or when it is seen running).
    */
   readonly rearmed?: boolean;
+  /**
+   * Responses to liveness failures (`health.ladder` rungs: reboot, reset, restart) virtwarden
+   * made, counted in the same window as restarts; absent for guests that never had one.
+   */
+  readonly healthSteps?: readonly {
+    readonly rung: 'reboot' | 'reset' | 'restart';
+    readonly host: string;
+    readonly at: number;
+  }[];
   /** When an action of virtwarden's on it last finished successfully (ms since epoch). */
   readonly lastAppliedAt?: number;
 }

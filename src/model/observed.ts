@@ -97,6 +97,12 @@ export interface ObservedGuest {
   /** A guest process exists (running, paused, shutting down, migrating, …). */
   readonly active: boolean;
   /**
+   * The guest itself failed while its process runs: its watchdog fired (a hung kernel) or it
+   * panicked. Such a guest is FAULTED: a panic climbs the ladder as a crash; a watchdog of a
+   * guest with `health:` climbs `health.ladder` (without `health:` it counts as a crash).
+   */
+  readonly fault?: 'watchdog' | 'panic';
+  /**
    * One end of a live migration in flight (libvirt: paused or running for a migration or
    * post-copy). Two active copies of which one is migrating are one guest moving, not a
    * duplicate: nothing may act on it until the job ends.

@@ -28,6 +28,8 @@ export type ActionKind =
   | 'migrate'
   | 'relocate'
   | 'disable-autostart'
+  | 'reboot'
+  | 'reset'
   | 'create-volume'
   | 'attach-disk'
   | 'detach-disk'
@@ -59,7 +61,8 @@ export type ActionReason =
   | 'definition-drift'
   | 'drain'
   | 'host-lost'
-  | 'migration-failed';
+  | 'migration-failed'
+  | 'unhealthy';
 
 /**
  * A mapped disk as the plan carries it: what is mapped, not how a hypervisor writes it (the

@@ -5,12 +5,18 @@
  * left alone. Restarts back off exponentially so a crash loop does not spin: no wait before the
  * first restart, then 5 s, 10 s, 20 s … capped at 5 minutes. A guest whose host is lost is
  * not at fault: it fails over at once (after fencing), whatever its restart count.
+ *
+ * A liveness failure (a guest with `health:` whose watchdog fired) climbs
+ * `health.ladder` instead: one rung (`reboot`, `reset`, `restart`) per failure within the same
+ * window, then the same escalation (`failover` once, then `fault`; `stop`; `fault`). Guests
+ * without `health:` never take this path.
  */
 import type { Guest } from '../model/desired.js';
 import type { GuestHistory } from './policy.js';
 
 export type FailureResponse =
   | { readonly kind: 'restart'; readonly host: string }
+  | { readonly kind: 'reboot' | 'reset'; readonly host: string }
   | { readonly kind: 'failover'; readonly from: string }
   | { readonly kind: 'stop' }
   | { readonly kind: 'fault' }
@@ -65,6 +71,11 @@ export function failureResponse(
     const wait = last === undefined ? 0 : last.at + restartBackoffMs(recent, backoff) - now;
     return wait > 0 ? { kind: 'backoff', retryAfterMs: wait } : { kind: 'restart', host };
   }
+  return escalate(guest, history, host, now);
+}
+
+/** Restarts (or health rungs) used up: `onFailure.then`. */
+function escalate(guest: Guest, history: GuestHistory, host: string, now: number): FailureResponse {
   switch (guest.onFailure.then) {
     case 'failover':
       return failoversInWindow(guest, history, now) === 0
@@ -75,4 +86,30 @@ export function failureResponse(
     case 'fault':
       return { kind: 'fault' };
   }
+}
+
+/** Health rungs taken within the ladder's window. */
+export function healthStepsInWindow(guest: Guest, history: GuestHistory, now: number): number {
+  const since = windowStart(guest, now);
+  return (history.healthSteps ?? []).filter((s) => s.at > since).length;
+}
+
+/**
+ * The answer to a liveness failure of a guest with `health:` on `host`: the next rung of
+ * `health.ladder` (none taken yet in the window → the first), then `onFailure.then`. Rungs act
+ * at once (a hung guest gains nothing by waiting); FAULTED stays FAULTED, and a host that
+ * cannot run guests is a failover, as for any failure.
+ */
+export function healthResponse(
+  guest: Guest,
+  history: GuestHistory,
+  host: string,
+  hostUsable: boolean,
+  now: number,
+): FailureResponse {
+  if (history.faultedAt !== undefined) return { kind: 'fault' };
+  if (!hostUsable) return { kind: 'failover', from: host };
+  const rung = guest.health?.ladder[healthStepsInWindow(guest, history, now)];
+  if (rung === undefined) return escalate(guest, history, host, now);
+  return { kind: rung, host };
 }

@@ -40,6 +40,7 @@ function stopWhy(reason: ActionReason, inst: ObservedGuest, host: string): strin
       return `a second copy runs on ${host}: stopped at once`;
     case 'io-error':
     case 'crashed':
+    case 'unhealthy':
       return `${inst.detail} on ${host}: killed before it is started again`;
     case 'restart-requested':
       return `stop on ${host} to restart with the new definition`;

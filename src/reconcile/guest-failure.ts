@@ -8,10 +8,11 @@
  */
 import type { ObservedGuest } from '../model/observed.js';
 import type { ActionReason } from '../model/plan.js';
-import { failureResponse, type FailureResponse } from './failure-ladder.js';
+import { failureResponse, healthResponse, type FailureResponse } from './failure-ladder.js';
 import type { GuestContext, GuestIntent } from './guest-context.js';
 import type { DefinitionOutcome } from './guest-definitions.js';
 import { startOn, stopOn } from './guest-actions.js';
+import { siteOfHost } from './guest-definitions.js';
 import { hostUsable } from './guest-view.js';
 import { failoverHost } from './placement.js';
 
@@ -22,7 +23,7 @@ export interface Failure {
   readonly inst?: ObservedGuest;
   readonly reason: Extract<
     ActionReason,
-    'crashed' | 'stopped-unexpectedly' | 'io-error' | 'host-lost'
+    'crashed' | 'stopped-unexpectedly' | 'io-error' | 'host-lost' | 'unhealthy'
   >;
 }
 
@@ -51,6 +52,9 @@ export function attributeFailure(ctx: GuestContext): Failure | undefined {
 export function ladderResponse(ctx: GuestContext, failure: Failure): FailureResponse {
   if (failure.reason === 'host-lost') return { kind: 'failover', from: failure.host };
   const onHostUsable = ctx.canRun(failure.host) && ctx.placement.hosts.includes(failure.host);
+  if (failure.reason === 'unhealthy') {
+    return healthResponse(ctx.guest, ctx.history, failure.host, onHostUsable, ctx.policy.now);
+  }
   return failureResponse(
     ctx.guest,
     ctx.history,
@@ -104,6 +108,8 @@ export function holdForResponse(
       );
       return true;
     case 'restart':
+    case 'reboot':
+    case 'reset':
     case 'failover':
       return false;
   }
@@ -131,7 +137,21 @@ export function planFailure(
   if (holdForResponse(ctx, response, what, failedOn)) {
     return { stops: response.kind === 'stop' ? kill() : [], willRun: false };
   }
-  if (response.kind === 'restart') {
+  if ((response.kind === 'reboot' || response.kind === 'reset') && inst !== undefined) {
+    const rung = response.kind === 'reboot' ? 'ask it to reboot' : 'hard reset';
+    const id = plan.add({
+      kind: response.kind,
+      guest: ctx.guest.name,
+      site: siteOfHost(ctx, failedOn),
+      host: failedOn,
+      reason: failure.reason,
+      why: `${what}: ${rung} (health.ladder)`,
+      before: `${inst.detail} on ${failedOn}`,
+      after: `booting again on ${failedOn}`,
+    });
+    return { start: id, stops: [], willRun: true };
+  }
+  if (response.kind === 'restart' || response.kind === 'reboot' || response.kind === 'reset') {
     const stops = kill();
     const start = startOn(ctx, defs, failedOn, failure.reason, `${what}: restart on the same host`);
     for (const s of stops) plan.addDependency(start, s);

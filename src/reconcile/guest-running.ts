@@ -59,7 +59,16 @@ function planActive(ctx: GuestContext, defs: DefinitionOutcome, inst: ObservedGu
     return { stops: [], willRun: false };
   }
   if (inst.state === 'FAULTED') {
-    return planFailure(ctx, defs, { host, inst, reason: 'io-error' }, (stops) =>
+    // A guest with `health:` that hangs (its watchdog fired) climbs health.ladder; otherwise a
+    // hung or panicked guest crashed, and any other running-but-failed one is paused on an I/O
+    // error (or by its watchdog's `pause` action).
+    const reason =
+      inst.fault === 'watchdog' && guest.health !== undefined
+        ? 'unhealthy'
+        : inst.fault !== undefined
+          ? 'crashed'
+          : 'io-error';
+    return planFailure(ctx, defs, { host, inst, reason }, (stops) =>
       noHost(ctx, placement.hosts, stops),
     );
   }

@@ -36,6 +36,11 @@ function withoutFault(h: GuestHistory): GuestHistory {
   return rest;
 }
 
+function withoutHealthSteps(h: GuestHistory): GuestHistory {
+  const { healthSteps: _s, ...rest } = h;
+  return rest;
+}
+
 function withoutRearm(h: GuestHistory): GuestHistory {
   const { rearmed: _x, ...rest } = h;
   return rest;
@@ -46,10 +51,26 @@ export function afterActionDone(h: GuestHistory, a: Action, now: number): GuestH
   return { ...ladderAfterActionDone(h, a, now), lastAppliedAt: now };
 }
 
+/** One more `health.ladder` rung taken (a reboot, a reset, or a restart for a liveness failure). */
+function withHealthStep(
+  h: GuestHistory,
+  rung: 'reboot' | 'reset' | 'restart',
+  host: string,
+  now: number,
+): GuestHistory {
+  return { ...h, healthSteps: [...recent(h.healthSteps ?? [], now), { rung, host, at: now }] };
+}
+
 function ladderAfterActionDone(h: GuestHistory, a: Action, now: number): GuestHistory {
   switch (a.kind) {
+    case 'reboot':
+    case 'reset':
+      return a.host === undefined ? h : withHealthStep(h, a.kind, a.host, now);
     case 'start': {
       const host = a.host ?? h.lastHost;
+      if (a.reason === 'unhealthy' && host !== undefined) {
+        return { ...withHealthStep(withoutRearm(h), 'restart', host, now), lastHost: host };
+      }
       return {
         ...withoutRearm(h),
         restarts:
@@ -70,6 +91,7 @@ function ladderAfterActionDone(h: GuestHistory, a: Action, now: number): GuestHi
     case 'stop':
       // A deliberate stop ends the story: the next start is a cold start.
       if (a.reason === 'desired-stopped' || a.reason === 'desired-absent') {
+        // (healthSteps go too: keepWhereabouts keeps only where it ran and is defined)
         return { restarts: [], failovers: [], ...keepWhereabouts(h) };
       }
       return h;
@@ -95,9 +117,16 @@ export function afterActionFailed(
       ),
     };
   }
+  if ((a.kind === 'reboot' || a.kind === 'reset') && a.host !== undefined) {
+    // A rung that failed is used up like one that ran: the next failure climbs on.
+    return withHealthStep(h, a.kind, a.host, now);
+  }
   if (a.kind !== 'start') return h;
   h = withoutRearm(h);
   const host = a.host ?? h.lastHost;
+  if (a.reason === 'unhealthy' && host !== undefined) {
+    return { ...withHealthStep(h, 'restart', host, now), lastHost: host };
+  }
   if (a.reason === 'failover' || a.reason === 'host-lost') {
     return {
       ...h,
@@ -135,7 +164,12 @@ export function afterObservation(
   if (running?.host !== undefined) {
     next =
       h.faultedAt !== undefined
-        ? { ...withoutFault(h), restarts: [], failovers: [], lastHost: running.host }
+        ? {
+            ...withoutHealthSteps(withoutFault(h)),
+            restarts: [],
+            failovers: [],
+            lastHost: running.host,
+          }
         : h.lastHost === running.host && h.rearmed !== true
           ? h
           : { ...withoutRearm(h), lastHost: running.host };

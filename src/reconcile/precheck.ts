@@ -81,6 +81,10 @@ export function precheck(
       }
       return hostUp(action.host) ? RUN : refuse(`${action.host ?? '?'} is not up`, 'transient');
     }
+    case 'reboot':
+    case 'reset':
+      // Only the copy that failed is reset; a guest no longer running there needs a new plan.
+      return on(action.host) ? RUN : skip(`not running on ${action.host ?? '?'}`);
     case 'stop':
       if (engine) return view.active.length > 0 ? RUN : skip('already stopped');
       return on(action.host) ? RUN : skip(`not running on ${action.host ?? '?'}`);

@@ -73,9 +73,19 @@ function parseHistory(v: unknown, what: string): GuestHistory {
           at: number(e.at, `${w}.at`),
           message: string(e.message, `${w}.message`),
         }));
+  const healthSteps =
+    o.healthSteps === undefined
+      ? undefined
+      : list(o.healthSteps, 'healthSteps', (e, w) => {
+          const rung = string(e.rung, `${w}.rung`);
+          if (rung !== 'reboot' && rung !== 'reset' && rung !== 'restart')
+            throw new Error(`${w}.rung must be reboot, reset or restart`);
+          return { rung, host: string(e.host, `${w}.host`), at: number(e.at, `${w}.at`) } as const;
+        });
   return {
     restarts,
     failovers,
+    ...(healthSteps !== undefined ? { healthSteps } : {}),
     ...(lastHost !== undefined ? { lastHost } : {}),
     ...(definedOn !== undefined ? { definedOn } : {}),
     ...(faultedAt !== undefined ? { faultedAt } : {}),
@@ -100,8 +110,9 @@ export function withoutClearedFailures(h: GuestHistory, clearedAt: number | unde
   if (clearedAt === undefined) return h;
   const after = <T extends { readonly at: number }>(xs: readonly T[] | undefined) =>
     (xs ?? []).filter((x) => x.at > clearedAt);
-  const { faultedAt, faultReason, migrationFailures, ...rest } = h;
+  const { faultedAt, faultReason, migrationFailures, healthSteps, ...rest } = h;
   const failures = after(migrationFailures);
+  const steps = after(healthSteps);
   const faulted = faultedAt !== undefined && faultedAt > clearedAt;
   return {
     ...rest,
@@ -110,6 +121,7 @@ export function withoutClearedFailures(h: GuestHistory, clearedAt: number | unde
     ...(faulted ? { faultedAt } : {}),
     ...(faulted && faultReason !== undefined ? { faultReason } : {}),
     ...(failures.length > 0 ? { migrationFailures: failures } : {}),
+    ...(steps.length > 0 ? { healthSteps: steps } : {}),
   } satisfies GuestHistory;
 }
 

@@ -42,6 +42,8 @@ export interface ActionEntry extends Line {
   readonly error?: ActionOutcome['error'];
   /** `interrupted`: the run that started the action. */
   readonly ofRun?: string;
+  /** `started`: the plan's sentence for it, with the failure's evidence. */
+  readonly why?: string;
 }
 
 export interface FenceAttemptEntry extends Line {

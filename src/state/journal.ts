@@ -118,8 +118,9 @@ export class Journal {
     };
   }
 
+  /** With the plan's `why`: the evidence the action answers (a watchdog, a failed probe). */
   started(a: Action): void {
-    this.write(this.actionBody(a, 'started'));
+    this.write({ ...this.actionBody(a, 'started'), why: a.why });
   }
 
   finished(a: Action, r: ActionOutcome): void {

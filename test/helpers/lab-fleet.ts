@@ -1,11 +1,13 @@
 /** Manifests for a fleet of tiny TCG guests on lab hosts (for the CLI end-to-end tests). */
-import type { Lab } from '../lab/index.js';
+import type { GuestXmlOptions, Lab } from '../lab/index.js';
 
 export interface FleetGuest {
   readonly name: string;
   readonly hosts: readonly string[];
   readonly state?: 'running' | 'stopped' | 'absent';
   readonly extra?: string;
+  /** Options of its tiny guest's domain XML (a watchdog, a hang, a panic, …). */
+  readonly xml?: GuestXmlOptions;
 }
 
 export function siteYaml(lab: Lab, site = 'lab'): string {
@@ -45,6 +47,6 @@ export function fleetFiles(lab: Lab, guests: readonly FleetGuest[]): Record<stri
     'site.yaml': siteYaml(lab),
     'guests.yaml': guests.map((g) => guestYaml(g)).join('---\n'),
   };
-  for (const g of guests) files[`guests/${g.name}.xml`] = lab.guestXml(g.name);
+  for (const g of guests) files[`guests/${g.name}.xml`] = lab.guestXml(g.name, g.xml);
   return files;
 }

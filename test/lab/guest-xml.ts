@@ -57,6 +57,17 @@ function escapeXml(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
+/** A guest-counter second for a kernel argument: an integer 1–3600, or absent. */
+function checkedSecond(what: string, value: number | undefined): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 3600)) {
+    throw new LabError(
+      LabErrorCode.BadInput,
+      `${what} must be an integer from 1 to 3600, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 /** Domain XML of a tiny TCG guest booting `kernel` and logging its serial port to `serialLog`. */
 export function tinyGuestXml(
   name: string,
@@ -89,10 +100,22 @@ export function tinyGuestXml(
       `ioErrorAfterSeconds must be an integer from 1 to 3600, got ${String(ioErrorAt)}`,
     );
   }
+  const hangAt = checkedSecond('hangAfterSeconds', opts.hangAfterSeconds);
+  const panicAt = checkedSecond('panicAfterSeconds', opts.panicAfterSeconds);
   const args = [
     ...(fill > 0 ? [`fill=${String(fill)}`] : []),
     ...(ioErrorAt !== undefined ? [`diskwrite=${String(ioErrorAt)}`] : []),
+    ...(hangAt !== undefined ? [`hang=${String(hangAt)}`] : []),
+    ...(panicAt !== undefined ? [`panic=${String(panicAt)}`] : []),
   ];
+  const health = [
+    ...(opts.watchdogAction !== undefined
+      ? [`<watchdog model='i6300esb' action='${opts.watchdogAction}'/>`]
+      : []),
+    ...(opts.panicDevice === true
+      ? ["<panic model='isa'><address type='isa' iobase='0x505'/></panic>"]
+      : []),
+  ].map((d) => `\n    ${d}`);
   const cmdline = args.length > 0 ? `\n    <cmdline>${args.join(' ')}</cmdline>` : '';
   const metadata = opts.metadata === undefined ? '' : `\n  <metadata>${opts.metadata}</metadata>`;
   const qemuNs = ioErrorAt !== undefined ? ` xmlns:qemu='${QEMU_NS}'` : '';
@@ -108,7 +131,7 @@ export function tinyGuestXml(
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
+  <on_crash>${opts.onCrash ?? 'destroy'}</on_crash>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
     <controller type='usb' model='none'/>
@@ -117,7 +140,7 @@ export function tinyGuestXml(
       <source path='${escapeXml(serialLog)}' append='on'/>
       <target port='0'/>
     </serial>
-    <memballoon model='none'/>${opts.extraDevices === undefined ? '' : `\n    ${opts.extraDevices}`}
+    <memballoon model='none'/>${health.join('')}${opts.extraDevices === undefined ? '' : `\n    ${opts.extraDevices}`}
   </devices>${ioErrorAt !== undefined ? FAILING_DISK : ''}
 </domain>
 `;

@@ -81,6 +81,22 @@ export interface GuestXmlOptions {
    * pauses it, and libvirt reports `paused (ioerror)`. A real I/O-error pause, 1–3600.
    */
   readonly ioErrorAfterSeconds?: number;
+  /**
+   * The guest hangs once its counter reaches this many seconds (kernel argument `hang=S`):
+   * interrupts masked and halted, so the counter stops, ACPI is ignored and a watchdog starves.
+   */
+  readonly hangAfterSeconds?: number;
+  /** The guest writes PANICKED to the pvpanic port 0x505 at this second (`panic=S`). */
+  readonly panicAfterSeconds?: number;
+  /**
+   * An `<watchdog model='i6300esb' action='…'/>` the guest arms at boot and feeds every second
+   * (2 s + 2 s stages): it fires within ~4 s of a hang.
+   */
+  readonly watchdogAction?: 'none' | 'pause' | 'reset' | 'poweroff' | 'shutdown' | 'dump';
+  /** An ISA pvpanic device (`<panic model='isa'/>` at port 0x505). */
+  readonly panicDevice?: boolean;
+  /** `<on_crash>` (what libvirt does after a guest panic); defaults to `destroy`. */
+  readonly onCrash?: 'destroy' | 'preserve' | 'restart';
 }
 
 /** A running lab. */

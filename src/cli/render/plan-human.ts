@@ -15,6 +15,8 @@ const SYMBOL: Readonly<Record<ActionKind, string>> = {
   migrate: '⇄',
   relocate: '↻',
   'disable-autostart': '~',
+  reboot: '↺',
+  reset: '↺',
   'create-volume': '+',
   'attach-disk': '+',
   'detach-disk': '-',
@@ -38,6 +40,8 @@ function paint(kind: ActionKind, style: Style): (s: string) => string {
     case 'relocate':
     case 'disable-autostart':
     case 'update-disk':
+    case 'reboot':
+    case 'reset':
       return style.yellow;
   }
 }

@@ -8,6 +8,7 @@ import type { Diagnostic, SourceSpan } from '../../model/diagnostic.js';
 import type { Collected, GuestEntry, Names } from '../collected.js';
 import { diag, listing, quote } from '../diagnostics.js';
 import { didYouMean } from '../suggest.js';
+import { checkHealth } from './health.js';
 import { drPlans, guestSites, type DrEntry } from './membership.js';
 
 /** Are all hosts known? Only when every declared site was read and is valid. */
@@ -145,7 +146,7 @@ export function checkGuests(collected: Collected, names: Names): Diagnostic[] {
   for (const entry of collected.guests) {
     const { value: guest, locator } = entry;
     const plan = plans.get(guest.name);
-    out.push(...checkSiteFit(entry, names));
+    out.push(...checkSiteFit(entry, names), ...checkHealth(entry, names));
     if (names.sites.get(guest.site)?.value.provider.kind === 'libvirt') {
       out.push(...checkPlacement(entry, plan, names, allHostsKnown));
     }

@@ -1,8 +1,8 @@
 /** A written Guest into the model, reading and inspecting its domain XML on the way. */
-import type { Guest, GuestDefinition } from '../../model/desired.js';
+import type { Guest, GuestDefinition, GuestHealth } from '../../model/desired.js';
 import type { DefinitionRead } from '../collected.js';
 import { inspectDomainXml } from '../domain-xml.js';
-import type { WrittenGuest } from '../written.js';
+import type { WrittenGuest, WrittenGuestSpec } from '../written.js';
 import { resolveFrom, type NormalizeContext } from './context.js';
 
 /** Read and inspect a definition file once per path, whoever refers to it. */
@@ -87,9 +87,16 @@ export function normalizeGuest(
     },
     dependsOn: [...(s.dependsOn ?? [])],
     maintenance: s.maintenance ?? false,
+    ...(s.health === undefined ? {} : { health: normalizeHealth(s.health) }),
     at: ctx.locator.span(['metadata', 'name']),
   };
   return read === undefined ? { guest } : { guest, definition: stripXml(read) };
+}
+
+function normalizeHealth(h: NonNullable<WrittenGuestSpec['health']>): GuestHealth {
+  return {
+    ladder: [...(h.ladder ?? ['reset', 'restart'])],
+  };
 }
 
 function stripXml(read: DefinitionRead & { readonly xml?: string }): DefinitionRead {

@@ -128,6 +128,21 @@ export const GUEST_SCHEMA: KindSchema = {
         { uniqueItems: true },
       ),
       maintenance: bool('Observe and report only; never act on this guest. Default false.', false),
+      health: obj(
+        'libvirt sites: the guest itself is watched, not only its process. A guest with ' +
+          '`health` whose watchdog fired (a hung kernel) climbs `ladder` instead of being ' +
+          'restarted as a crash.',
+        {
+          ladder: list(
+            'The responses to a liveness failure (a watchdog that fired), one rung per failure ' +
+              'within `onFailure.restart.withinSeconds`: `reboot` (asks the guest: ACPI or ' +
+              'agent), `reset` (hard reset, same process), `restart` (stop and start on the ' +
+              'same host); once used up, `onFailure.then`. Default [reset, restart].',
+            str('One response to a liveness failure.', { enum: ['reboot', 'reset', 'restart'] }),
+            { minItems: 1, maxItems: 10 },
+          ),
+        },
+      ),
     },
     { required: ['site'] },
   ),

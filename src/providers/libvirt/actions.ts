@@ -118,3 +118,22 @@ export async function disableAutostart(
     .call('autostart off', (api) => api.setAutostart(guest.domainName, false));
   return { message: 'autostart off' };
 }
+
+/**
+ * A rung of `health.ladder` on a guest that runs but does not answer: `reset` is the reset
+ * button (virDomainReset: the same process boots again, nothing asked of the guest); `reboot`
+ * asks the guest (ACPI or its agent), which a hung guest ignores — the next failure climbs on.
+ */
+export async function resetOrReboot(
+  links: HostLookup,
+  a: Action,
+  guest: Guest,
+): Promise<ActionOutcome> {
+  const hard = a.kind === 'reset';
+  await links
+    .link(a.host)
+    .call(hard ? 'reset' : 'reboot', (api) =>
+      hard ? api.reset(guest.domainName) : api.reboot(guest.domainName),
+    );
+  return { message: hard ? 'reset (it boots again)' : 'asked to reboot' };
+}

@@ -199,6 +199,17 @@ export const JOB_OPERATIONS = [
 /** What QEMU did about an I/O error (virDomainEventIOErrorAction). */
 export const IO_ERROR_ACTIONS = ['none', 'pause', 'report'] as const;
 export type IoErrorActionName = (typeof IO_ERROR_ACTIONS)[number];
+/** virDomainEventWatchdogAction by value: what QEMU did when the guest's watchdog fired. */
+export const WATCHDOG_ACTIONS = [
+  'none',
+  'pause',
+  'reset',
+  'poweroff',
+  'shutdown',
+  'debug',
+  'inject-nmi',
+] as const;
+export type WatchdogActionName = (typeof WATCHDOG_ACTIONS)[number];
 /** virStorageVolType by value. */
 export const VOLUME_TYPES = ['file', 'block', 'dir', 'network', 'netdir', 'ploop'] as const;
 export type VolumeTypeName = (typeof VOLUME_TYPES)[number];

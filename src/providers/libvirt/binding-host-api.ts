@@ -113,6 +113,15 @@ class BindingHostApi implements HostApi {
   destroy(domain: string): Promise<void> {
     return this.conn.destroy(domain);
   }
+  reset(domain: string): Promise<void> {
+    return this.conn.reset(domain);
+  }
+  reboot(domain: string): Promise<void> {
+    return this.conn.reboot(domain);
+  }
+  agentCommand(domain: string, command: string, timeoutSeconds: number): Promise<string> {
+    return this.conn.agentCommand(domain, command, timeoutSeconds);
+  }
 
   async domainState(domain: string): Promise<{ state: string; reason: string } | undefined> {
     try {
@@ -279,6 +288,9 @@ class BindingHostApi implements HostApi {
           return;
         case 'job-completed':
           listener({ type: 'job-completed', domain: e.domain });
+          return;
+        case 'watchdog':
+          listener({ type: 'watchdog', domain: e.domain, action: e.action });
           return;
         case 'close':
           listener({ type: 'closed', reason: e.reason });

@@ -6,6 +6,7 @@ import {
   CLOSE_REASONS,
   DOMAIN_STATES,
   IO_ERROR_ACTIONS,
+  WATCHDOG_ACTIONS,
   JOB_TYPES,
   LIFECYCLE_DETAILS,
   LIFECYCLE_EVENTS,
@@ -104,6 +105,8 @@ export function toEvent(raw: RawEvent): LibvirtEvent | undefined {
         action: IO_ERROR_ACTIONS[raw.action] ?? 'none',
         actionCode: raw.action,
       };
+    case 'watchdog':
+      return { ...raw, action: WATCHDOG_ACTIONS[raw.action] ?? 'none', actionCode: raw.action };
     default:
       return raw;
   }

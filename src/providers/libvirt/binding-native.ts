@@ -50,6 +50,7 @@ export type RawEvent =
       reason: string;
     })
   | (RawDomainEvent & { type: 'job-completed'; stats: TypedParams })
+  | (RawDomainEvent & { type: 'watchdog'; action: number })
   | { type: 'close'; reason: number };
 
 type MigrateParamsRecord = Record<string, string | number>;
@@ -82,6 +83,7 @@ export interface NativeConnection {
   shutdown(ref: DomainRef, flags: number): Promise<void>;
   reboot(ref: DomainRef, flags: number): Promise<void>;
   reset(ref: DomainRef, flags: number): Promise<void>;
+  agentCommand(ref: DomainRef, command: string, timeoutSeconds: number): Promise<string>;
   destroy(ref: DomainRef, flags: number): Promise<void>;
   suspend(ref: DomainRef): Promise<void>;
   resume(ref: DomainRef): Promise<void>;

@@ -3,6 +3,7 @@ import type {
   CloseReason,
   DomainStateName,
   IoErrorActionName,
+  WatchdogActionName,
   JobTypeName,
   LifecycleEventName,
   PoolStateName,
@@ -149,6 +150,13 @@ export interface IoErrorEvent extends DomainEventBase {
   readonly reason: string;
 }
 
+/** The guest's watchdog device expired; QEMU has already done its `action`. */
+export interface WatchdogEvent extends DomainEventBase {
+  readonly type: 'watchdog';
+  readonly action: WatchdogActionName;
+  readonly actionCode: number;
+}
+
 export interface JobCompletedEvent extends DomainEventBase {
   readonly type: 'job-completed';
   readonly stats: TypedParams;
@@ -160,7 +168,13 @@ export interface CloseEvent {
 }
 
 export type LibvirtEvent =
-  LifecycleEvent | RebootEvent | DeviceEvent | IoErrorEvent | JobCompletedEvent | CloseEvent;
+  | LifecycleEvent
+  | RebootEvent
+  | DeviceEvent
+  | IoErrorEvent
+  | WatchdogEvent
+  | JobCompletedEvent
+  | CloseEvent;
 
 /**
  * What a `LibvirtConnection` emits once subscribed: every event as `event`, each also under its
@@ -173,6 +187,7 @@ export interface LibvirtConnectionEvents {
   'device-added': [DeviceEvent];
   'device-removed': [DeviceEvent];
   'io-error': [IoErrorEvent];
+  watchdog: [WatchdogEvent];
   'job-completed': [JobCompletedEvent];
   close: [CloseReason];
 }

@@ -173,6 +173,14 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   reset(ref: DomainRef): Promise<void> {
     return call(() => this.n.reset(ref, 0));
   }
+  /**
+   * A QEMU guest agent command (JSON, e.g. `{"execute":"guest-ping"}`); resolves with the
+   * agent's JSON reply. `timeoutSeconds` bounds the wait for the agent (libvirt: -2 default,
+   * -1 blocking, 0 no wait); no agent channel or no agent answering rejects.
+   */
+  agentCommand(ref: DomainRef, command: string, timeoutSeconds: number): Promise<string> {
+    return call(() => this.n.agentCommand(ref, command, timeoutSeconds));
+  }
   /** Hard power-off (`DESTROY_FLAGS.graceful`: SIGTERM only, no SIGKILL). */
   destroy(ref: DomainRef, flags = 0): Promise<void> {
     return call(() => this.n.destroy(ref, flags));
@@ -318,6 +326,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         else if (e.type === 'lifecycle') this.emit('lifecycle', e);
         else if (e.type === 'reboot') this.emit('reboot', e);
         else if (e.type === 'io-error') this.emit('io-error', e);
+        else if (e.type === 'watchdog') this.emit('watchdog', e);
         else if (e.type === 'job-completed') this.emit('job-completed', e);
         else this.emit(e.type, e);
       }),

@@ -83,6 +83,7 @@ export type HostEvent =
       readonly device: string;
     }
   | { readonly type: 'job-completed'; readonly domain: string }
+  | { readonly type: 'watchdog'; readonly domain: string; readonly action: string }
   | { readonly type: 'closed'; readonly reason: string };
 
 export interface HostApi {
@@ -101,6 +102,15 @@ export interface HostApi {
   start(domain: string): Promise<void>;
   shutdown(domain: string): Promise<void>;
   destroy(domain: string): Promise<void>;
+  /** Hard reset (the reset button): the same process boots again, no guest cooperation. */
+  reset(domain: string): Promise<void>;
+  /** Asks the guest to reboot (ACPI or agent): a guest that hangs ignores it. */
+  reboot(domain: string): Promise<void>;
+  /**
+   * A QEMU guest agent command's JSON reply, waiting at most `timeoutSeconds` for the agent;
+   * rejects when the guest has no agent channel or its agent does not answer.
+   */
+  agentCommand(domain: string, command: string, timeoutSeconds: number): Promise<string>;
   /** undefined when the domain does not exist on this host. */
   domainState(
     domain: string,

@@ -13,6 +13,7 @@
  * - A connection is never closed while the daemon may be frozen (closing sends an RPC that would
  *   hang too): only dead connections are closed, and those close at once.
  */
+import { GuestSignals } from './guest-signals.js';
 import type { LibvirtHost } from '../../model/desired.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../common/backoff.js';
 import { TransientError, errorMessage } from '../../common/errors.js';
@@ -59,6 +60,8 @@ export class HostLink {
   private retryAt = 0;
   private problem: string | undefined;
   private closed = false;
+  /** What this host's events said about its guests' health (watchdog fired), per domain. */
+  readonly signals = new GuestSignals();
 
   constructor(
     host: LibvirtHost,

@@ -180,12 +180,21 @@ export class HostMonitor {
         }
         return;
       case 'lifecycle':
+        // A new run (or none): a watchdog mark of the old one no longer holds.
+        if (e.event === 'started' || e.event === 'stopped') this.link.signals.runEnded(e.domain);
         this.emit({ domainName: e.domain, what: `lifecycle ${e.event}/${e.detail}` });
+        return;
+      case 'watchdog':
+        this.link.signals.watchdogFired(e.domain, e.action, Date.now());
+        this.emit({ domainName: e.domain, what: `watchdog fired (action ${e.action})` });
         return;
       case 'io-error':
         this.emit({ domainName: e.domain, what: `I/O error on ${e.device}: ${e.reason}` });
         return;
       case 'reboot':
+        this.link.signals.runEnded(e.domain);
+        this.emit({ domainName: e.domain, what: e.type });
+        return;
       case 'job-completed':
         this.emit({ domainName: e.domain, what: e.type });
         return;

@@ -5,20 +5,35 @@ import { parseVolume } from './disk-xml.js';
 import { errorMessage } from '../../common/errors.js';
 import type { DomainRow } from './host-api.js';
 import type { HostLink } from './host-link.js';
-import { describeDomainState, isMigrating, mapDomainState } from './state-map.js';
+import type { GuestSignals } from './guest-signals.js';
+import { describeDomainState, isMigrating, mapDomainState, normalizeReason } from './state-map.js';
 
-export function toObservedGuest(row: DomainRow, host: string): ObservedGuest {
+/**
+ * A domain row as a guest. `signal` is what the host's events said about this run (a watchdog
+ * that fired): a running guest with one is FAULTED with that evidence, not ONLINE.
+ */
+export function toObservedGuest(
+  row: DomainRow,
+  host: string,
+  signals?: GuestSignals,
+): ObservedGuest {
   const mapped = mapDomainState(row.state, row.reason, row.managedSave);
+  // An inactive domain's mark is dropped (current() without a run id).
+  const signal = signals?.current(row.name, mapped.active ? row.id : undefined);
+  const described =
+    row.managedSave && !mapped.active
+      ? 'shut off (managed save)'
+      : describeDomainState(row.state, row.reason);
+  const faulted = signal !== undefined && mapped.state === 'ONLINE';
+  const panicked = row.state === 'crashed' && normalizeReason(row.reason) === 'panicked';
   return {
     domainName: row.name,
     uuid: row.uuid.toLowerCase(),
     host,
-    state: mapped.state,
-    confidence: mapped.confidence,
-    detail:
-      row.managedSave && !mapped.active
-        ? 'shut off (managed save)'
-        : describeDomainState(row.state, row.reason),
+    state: faulted ? 'FAULTED' : mapped.state,
+    confidence: faulted ? 100 : mapped.confidence,
+    detail: faulted ? `${described}, ${signal.evidence}` : described,
+    ...(faulted ? { fault: 'watchdog' as const } : panicked ? { fault: 'panic' as const } : {}),
     active: mapped.active,
     ...(mapped.active && isMigrating(row.state, row.reason) ? { migrating: true } : {}),
     persistent: row.persistent,
@@ -86,7 +101,7 @@ export async function observeHost(
         ...(api.canHotplug ? {} : { hotplug: false }),
         ...storage,
       },
-      guests: rows.map((r) => toObservedGuest(r, name)),
+      guests: rows.map((r) => toObservedGuest(r, name, link.signals)),
     };
   } catch (err) {
     return { host: { name, site, status: 'unreachable', reason: errorMessage(err) }, guests: [] };
@@ -108,7 +123,7 @@ export async function observeHostDomain(
     const row = await link.call('look up domain', (api) => api.domainRow(domainName), deadlineMs);
     return {
       host: { name, site, status: 'up' },
-      guests: row === undefined ? [] : [toObservedGuest(row, name)],
+      guests: row === undefined ? [] : [toObservedGuest(row, name, link.signals)],
     };
   } catch (err) {
     return { host: { name, site, status: 'unreachable', reason: errorMessage(err) }, guests: [] };

@@ -145,6 +145,9 @@ export class LibvirtProvider implements Provider {
         return actions.stop(this, action, g, ctx);
       case 'disable-autostart':
         return actions.disableAutostart(this, action, g);
+      case 'reboot':
+      case 'reset':
+        return actions.resetOrReboot(this, action, g);
       case 'migrate':
         return actions.migrate(this, action, g, ctx);
       case 'create-volume':

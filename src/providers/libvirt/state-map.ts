@@ -64,7 +64,9 @@ export function mapDomainState(state: string, reason: string, managedSave: boole
       if (r === 'crashed' || r === 'failed') return m('FAULTED', 100, false);
       return m('OFFLINE', 100, false);
     case 'crashed':
-      return m('FAULTED', 100, false);
+      // Only an active domain is `crashed` (a panic with on_crash preserve): its QEMU process
+      // is kept for a dump, so it still counts as running and must be destroyed before a start.
+      return m('FAULTED', 100, true);
     case 'pmsuspended':
       return m('INTENTIONAL_OFFLINE', 100, true);
     default:

@@ -11,6 +11,14 @@
  * reaches S seconds, printing `disk write` before and `disk written` / `disk error` after: with
  * a disk whose writes fail and `werror` set to stop, QEMU pauses the guest on that write, which
  * libvirt reports as `paused (ioerror)` (a real I/O-error pause, see test/lab/guest-xml.ts).
+ *
+ * Health signals (issue 19). An Intel 6300ESB watchdog on the PCI bus (libvirt `<watchdog
+ * model='i6300esb'/>`) is armed at boot with a 2 s + 2 s timeout and fed every second from the
+ * counter loop (`watchdog armed` is printed). `hang=S` makes the guest hang once its counter
+ * reaches S: it prints `hang`, masks interrupts and halts, so the counter stops, ACPI is
+ * ignored and the watchdog starves (QEMU fires it at most ~4 s later). `panic=S` writes 1 (PANICKED)
+ * to the ISA pvpanic port 0x505 (libvirt `<panic model='isa'/>`) at S, after printing `panic`.
+ * A reset (virDomainReset) boots it again, with the same command line.
  */
 typedef unsigned char u8;
 typedef unsigned short u16;
@@ -193,11 +201,75 @@ static void disk_write(void) {
   serial_puts((status & (ATA_ERR | ATA_BSY)) != 0 ? "disk error\n" : "disk written\n");
 }
 
+#define PCI_ADDRESS 0xCF8
+#define PCI_DATA 0xCFC
+static inline void outl(u16 port, u32 value) { __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port)); }
+static inline u32 inl(u16 port) {
+  u32 value;
+  __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+  return value;
+}
+
+static u32 pci_address(u32 device, u32 reg) { return 0x80000000u | (device << 11) | (reg & 0xFCu); }
+
+static u32 pci_read32(u32 device, u32 reg) {
+  outl(PCI_ADDRESS, pci_address(device, reg));
+  return inl(PCI_DATA);
+}
+
+static void pci_write16(u32 device, u32 reg, u16 value) {
+  outl(PCI_ADDRESS, pci_address(device, reg));
+  outw((u16)(PCI_DATA + (reg & 2u)), value);
+}
+
+static void pci_write8(u32 device, u32 reg, u8 value) {
+  outl(PCI_ADDRESS, pci_address(device, reg));
+  outb((u16)(PCI_DATA + (reg & 3u)), value);
+}
+
+/* The 6300ESB's memory-mapped registers (BAR0), 0 when there is no such device. */
+static volatile u8 *watchdog;
+
+static void watchdog_unlock(void) {
+  *(volatile u16 *)(watchdog + 0x0C) = 0x80;
+  *(volatile u16 *)(watchdog + 0x0C) = 0x86;
+}
+
+/* Find the device on bus 0 (vendor 8086, device 25AB), set both stages to ~2 s (1 kHz scale:
+ * a preload of 2000 is 2000 << 15 ticks of 30 ns = 1.97 s) and enable it. SeaBIOS assigned the
+ * BAR; memory decoding is switched on here in case it did not. */
+static void watchdog_init(void) {
+  for (u32 device = 0; device < 32; device++) {
+    if (pci_read32(device, 0) != 0x25AB8086u) continue;
+    u32 bar = pci_read32(device, 0x10) & 0xFFFFFFF0u;
+    if (bar == 0) return;
+    pci_write16(device, 0x04, (u16)(pci_read32(device, 0x04) | 0x2u));
+    watchdog = (volatile u8 *)bar;
+    pci_write16(device, 0x60, 0x0000); /* reboot (QEMU's action) on, 1 kHz, IRQ type */
+    watchdog_unlock();
+    *(volatile u32 *)(watchdog + 0x00) = 2000;
+    watchdog_unlock();
+    *(volatile u32 *)(watchdog + 0x04) = 2000;
+    pci_write8(device, 0x68, 0x02); /* enabled, not locked, not free-running */
+    serial_puts("watchdog armed\n");
+    return;
+  }
+}
+
+static void watchdog_feed(void) {
+  if (watchdog == 0) return;
+  watchdog_unlock();
+  *(volatile u16 *)(watchdog + 0x0C) = 0x100;
+}
+
 void kmain(const struct multiboot_info *mbi) {
   serial_init();
   serial_puts("\nbooted\n"); /* own line: SeaBIOS may have written to COM1 before us */
   fill_memory(mbi);
   u32 write_at = cmdline_u32(mbi, "diskwrite=", 0xFFFFFFFFu);
+  u32 hang_at = cmdline_u32(mbi, "hang=", 0xFFFFFFFFu);
+  u32 panic_at = cmdline_u32(mbi, "panic=", 0xFFFFFFFFu);
+  watchdog_init();
   idt_init();
   pic_init();
   pit_init();
@@ -211,6 +283,15 @@ void kmain(const struct multiboot_info *mbi) {
       serial_putu(seconds);
       serial_puts("s\n");
       if (seconds == write_at) disk_write();
+      if (seconds == panic_at) {
+        serial_puts("panic\n");
+        outb(0x505, 1);
+      }
+      if (seconds == hang_at) {
+        serial_puts("hang\n");
+        for (;;) __asm__ volatile("cli; hlt");
+      }
+      watchdog_feed();
     }
   }
 }

@@ -22,7 +22,7 @@ describe('libvirt state and reason → guest state', () => {
     ['shutoff', 'saved', false, 'INTENTIONAL_OFFLINE', false],
     ['shutoff', 'unknown', true, 'INTENTIONAL_OFFLINE', false],
     ['shutoff', 'migrated', false, 'OFFLINE', false],
-    ['crashed', 'panicked', false, 'FAULTED', false],
+    ['crashed', 'panicked', false, 'FAULTED', true],
     ['pmsuspended', 'unknown', false, 'INTENTIONAL_OFFLINE', true],
     ['nostate', 'unknown', false, 'UNKNOWN', true],
   ];

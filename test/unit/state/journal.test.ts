@@ -26,6 +26,7 @@ const action = {
   site: 'lab',
   host: 'kvm1',
   reason: 'crashed',
+  why: 'running (booted), watchdog fired (action none) on kvm1: restart on the same host',
 } as unknown as Action;
 
 async function lines(): Promise<Record<string, unknown>[]> {
@@ -68,6 +69,8 @@ describe('journal lines', () => {
     ]);
     for (const l of all)
       expect(l).toMatchObject({ run: 'run-1', pid: process.pid, time: expect.any(String) });
+    // The evidence the action answers is journaled with its start.
+    expect(all[0]?.why).toMatch(/watchdog fired/);
     expect(all[1]).toMatchObject({ action: 'start:db1@kvm1', status: 'done', attempts: 1 });
     expect(all[3]).toMatchObject({ host: 'kvm2', attempt: 2, outcome: 'fenced' });
     expect(all[4]).toMatchObject({ host: 'kvm3', by: 'alice', note: 'pulled the power cord' });
