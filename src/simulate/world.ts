@@ -260,6 +260,10 @@ export class World {
       case 'update-disk':
       case 'delete-volume':
         return `${a.id}: storage actions are listed, not simulated`;
+      case 'reboot':
+      case 'reset':
+        // The guest keeps running where it is (health ladder rungs); its health is not modelled.
+        return `${a.id}: a ${a.kind} of a running guest, its health not simulated`;
     }
   }
 }
