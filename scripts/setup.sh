@@ -40,6 +40,9 @@ if [ -d /usr/include/node ] && [ -z "${npm_config_nodedir:-}" ]; then
   export npm_config_nodedir=/usr
 fi
 
+# A checkout needs the binding: its absence fails the set-up instead of degrading to validate-only.
+export VIRTWARDEN_REQUIRE_NATIVE=1
+
 stamp=node_modules/.virtwarden-setup
 want=$(cat package-lock.json native/binding.gyp native/src/*.cc native/src/*.h 2>/dev/null | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f native/build/Release/virtwarden_libvirt.node ]; then

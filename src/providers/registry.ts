@@ -11,6 +11,10 @@ export type { ProviderOptions } from './provider.js';
 export async function createProvider(site: Site, options: ProviderOptions): Promise<Provider> {
   switch (site.provider.kind) {
     case 'libvirt': {
+      // Load the binding now: without it every host would read as unreachable (and be planned
+      // for fencing). A command that needs it fails here, with one line saying what is missing.
+      const { addon } = await import('./libvirt/binding-addon.js');
+      addon();
       const { LibvirtProvider } = await import('./libvirt/provider.js');
       return new LibvirtProvider(site.name, site.provider, options);
     }

@@ -5,34 +5,21 @@
  * lock to detect or remove. Node opens files with O_CLOEXEC, so hooks a holder spawns do not
  * inherit (and keep alive) its lock.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { TerminalError } from '../common/errors.js';
+import { loadNativeAddon } from '../common/native-addon.js';
 
 interface FlockAddon {
   tryLock(fd: number): boolean;
   unlock(fd: number): void;
 }
 
-// src/state (jest) and dist/state (built) are both two levels below the package root.
-const ADDON_PATH = fileURLToPath(
-  new URL('../../native/build/Release/virtwarden_flock.node', import.meta.url),
-);
-
 let loaded: FlockAddon | undefined;
 
 function addon(): FlockAddon {
-  if (loaded) return loaded;
-  try {
-    loaded = createRequire(import.meta.url)(ADDON_PATH) as FlockAddon;
-  } catch (err) {
-    throw new TerminalError(
-      'flock-addon-missing',
-      `cannot load the native lock helper ${ADDON_PATH}: ${(err as Error).message}. ` +
-        'Build it with `npm run install` (node-gyp rebuild --directory=native).',
-      { cause: err },
-    );
-  }
+  loaded ??= loadNativeAddon(
+    'virtwarden_flock.node',
+    'native lock helper',
+    'flock-addon-missing',
+  ) as FlockAddon;
   return loaded;
 }
 

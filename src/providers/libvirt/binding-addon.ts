@@ -1,33 +1,22 @@
 /**
  * Loading the native addon (once, on first use) and turning its rejections into LibvirtErrors.
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { TerminalError } from '../../common/errors.js';
+import { loadNativeAddon } from '../../common/native-addon.js';
 import type { NativeModule } from './binding-native.js';
 import { toLibvirtError } from './libvirt-error.js';
 
-// src/providers/libvirt (jest) and dist/providers/libvirt (built) are both three levels below
-// the package root, where `npm ci` builds native/build/Release.
-const ADDON_PATH = fileURLToPath(
-  new URL('../../../native/build/Release/virtwarden_libvirt.node', import.meta.url),
-);
-
 let loaded: NativeModule | undefined;
 
-/** The addon; throws a TerminalError (`libvirt-addon-missing`) saying how to build it. */
+/**
+ * The addon; throws a TerminalError (`libvirt-addon-missing`) whose single-line message names
+ * what is missing and how to build it.
+ */
 export function addon(): NativeModule {
-  if (loaded) return loaded;
-  try {
-    loaded = createRequire(import.meta.url)(ADDON_PATH) as NativeModule;
-  } catch (err) {
-    throw new TerminalError(
-      'libvirt-addon-missing',
-      `cannot load the native libvirt binding ${ADDON_PATH}: ${(err as Error).message}. ` +
-        'Build it with `npm run install` (node-gyp rebuild --directory=native; needs libvirt-dev).',
-      { cause: err },
-    );
-  }
+  loaded ??= loadNativeAddon(
+    'virtwarden_libvirt.node',
+    'native libvirt binding',
+    'libvirt-addon-missing',
+  ) as NativeModule;
   return loaded;
 }
 
